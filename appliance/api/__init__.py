@@ -1,0 +1,1 @@
+"""JSON REST API (/api/v1) with its OpenAPI document."""

@@ -1,0 +1,1 @@
+"""Use cases on peewee: no Flask, no drivers."""

@@ -1,0 +1,1 @@
+"""Persistence on SQLite through peewee: models, fields, migrations, change log."""

@@ -1,0 +1,72 @@
+"""Column types for exact money, UTC instants and JSON on SQLite."""
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from peewee import Field, IntegerField, TextField
+
+MONEY_SCALE = 4  # digits kept after the point: covers every ISO 4217 currency
+
+
+class MoneyField(IntegerField):
+    """Decimal money stored as an integer count of 1/10,000 units.
+
+    Integers sum exactly in SQL, which a SQLite NUMERIC column (stored as a
+    float) would not.
+    """
+
+    def db_value(self, value):
+        """Decimal -> integer; refuses amounts finer than the scale rather than rounding."""
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(MONEY_SCALE)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {MONEY_SCALE} decimal places")
+        return int(scaled)
+
+    def python_value(self, value):
+        """Integer -> Decimal with two places unless finer ones are present."""
+        if value is None:
+            return None
+        amount = Decimal(value).scaleb(-MONEY_SCALE)
+        cents = amount.quantize(Decimal("0.01"))
+        return cents if cents == amount else amount
+
+
+class UtcDateTimeField(Field):
+    """An instant stored as fixed-width UTC text (sorts and compares as text).
+
+    Python side is always an aware datetime in UTC; naive values are refused
+    because a naive time on a box is exactly the bug this prevents.
+    """
+
+    field_type = "TEXT"
+    FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+    def db_value(self, value):
+        """Aware datetime -> 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(timezone.utc).strftime(self.FORMAT)
+
+    def python_value(self, value):
+        """Stored text -> aware UTC datetime."""
+        if value is None:
+            return None
+        return datetime.strptime(value, self.FORMAT).replace(tzinfo=timezone.utc)
+
+
+class JsonField(TextField):
+    """Any JSON value stored as compact text."""
+
+    def db_value(self, value):
+        """Python value -> JSON text (keys sorted so equal values store equally)."""
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def python_value(self, value):
+        """JSON text -> Python value."""
+        return None if value is None else json.loads(value)

@@ -1,0 +1,1 @@
+"""Peewee models of the box, one module per area of the salon."""

@@ -1,0 +1,108 @@
+"""Base models: ids, timestamps, and the change log written with every synced change."""
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+
+from peewee import AutoField, CharField, ForeignKeyField, IntegerField, Model, TextField
+
+from appliance.domain.ids import new_id
+from appliance.storage.database import database
+from appliance.storage.fields import JsonField, UtcDateTimeField
+
+SCHEMA_VERSION = 1  # version of the payloads in the change log (SY6)
+
+
+def utc_now() -> datetime:
+    """The current instant, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class BaseModel(Model):
+    """Every table of the box."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class ChangeLog(BaseModel):
+    """The outbox: every change to a synced row, in commit order (SY1, SY3).
+
+    Written in the same transaction as the change itself, so the sync agent
+    never misses or invents one; ``seq`` is the box's order of events.
+    """
+
+    seq = AutoField()
+    entity = CharField(max_length=64)
+    entity_id = CharField(max_length=36)
+    op = CharField(max_length=16)
+    changed = JsonField()
+    payload = JsonField()
+    schema = IntegerField(default=SCHEMA_VERSION)
+    recorded_at = UtcDateTimeField()
+
+
+def json_value(value):
+    """A field value as plain JSON: decimals and times as ISO strings."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return value
+
+
+class SyncedModel(BaseModel):
+    """A row that travels to the cloud: UUIDv7 id, revision, and an outbox entry per save."""
+
+    id = CharField(primary_key=True, max_length=36, default=new_id)
+    rev = IntegerField(default=0)
+    created_at = UtcDateTimeField(default=utc_now)
+    updated_at = UtcDateTimeField(default=utc_now)
+
+    def snapshot(self) -> dict:
+        """The row as JSON-ready data, foreign keys by id."""
+        data = {}
+        for field in self._meta.sorted_fields:
+            if isinstance(field, ForeignKeyField):
+                data[field.name] = self.__data__.get(field.name)
+            else:
+                data[field.name] = json_value(getattr(self, field.name))
+        return data
+
+    def save(self, force_insert=False, only=None):
+        """Save and append the change to the outbox, atomically.
+
+        A UUID primary key is set before the first save, so peewee cannot tell
+        an insert from an update: new rows go through ``create()`` (which
+        forces the insert) and a plain ``save()`` must update an existing row.
+        """
+        changed = [f.name for f in self._meta.sorted_fields] if force_insert else sorted(
+            f.name for f in self.dirty_fields)
+        with database.atomic():
+            self.rev = (self.rev or 0) + 1
+            self.updated_at = utc_now()
+            result = super().save(force_insert=force_insert, only=only)
+            if not force_insert and result != 1:
+                raise LookupError(f"{type(self).__name__} {self.id} does not exist")
+            ChangeLog.create(entity=self._meta.table_name, entity_id=self.id, op="upsert",
+                             changed=changed, payload=self.snapshot(), recorded_at=self.updated_at)
+        return result
+
+    def delete_instance(self, *args, **kwargs):
+        """Synced rows are never deleted; they become inactive (SV6)."""
+        raise TypeError(f"{type(self).__name__} rows are deactivated, never deleted")
+
+
+class AuditLog(BaseModel):
+    """Who changed money, bookings, stock, payroll or permissions, and how (PL3)."""
+
+    id = AutoField()
+    at = UtcDateTimeField(default=utc_now)
+    actor_kind = CharField(max_length=16)  # staff, device, system
+    actor_id = CharField(max_length=36, null=True)
+    action = CharField(max_length=64)
+    entity = CharField(max_length=64)
+    entity_id = CharField(max_length=36)
+    details = JsonField(null=True)
+    note = TextField(null=True)

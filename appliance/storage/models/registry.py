@@ -1,0 +1,20 @@
+"""All models in dependency order, for migrations checks and tooling."""
+from appliance.storage.models.access import ApiToken, Device
+from appliance.storage.models.base import AuditLog, ChangeLog
+from appliance.storage.models.bookings import (
+    Booking, BookingEvent, BookingItem, BookingSeries, GroupAttendee, GroupEvent,
+)
+from appliance.storage.models.catalogue import (
+    Equipment, Room, Salon, Service, ServiceCategory, Staff, StaffService,
+)
+from appliance.storage.models.clients import Client
+from appliance.storage.models.schedules import Absence, ScheduleDay, TimeBlock, WorkPattern
+
+ALL_MODELS = (
+    ChangeLog, AuditLog,
+    Salon, Staff, ServiceCategory, Service, StaffService, Room, Equipment,
+    Client,
+    WorkPattern, ScheduleDay, Absence, TimeBlock,
+    BookingSeries, Booking, BookingItem, BookingEvent, GroupEvent, GroupAttendee,
+    Device, ApiToken,
+)

@@ -1,0 +1,1 @@
+"""Head-office cloud service on PostgreSQL: built in the sync/cloud issue."""

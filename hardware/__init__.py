@@ -1,0 +1,1 @@
+"""Card readers and printers behind small interfaces: built in the hardware issue."""

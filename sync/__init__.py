@@ -1,0 +1,1 @@
+"""Box <-> cloud sync over MQTT, shared by the box and the cloud."""
