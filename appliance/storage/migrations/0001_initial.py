@@ -241,6 +241,7 @@ def up(migrator, db):
         ends_at = TextField()
         busy_until = TextField()
         price = IntegerField()
+        active = BooleanField(default=True)
         class Meta:
             database = db
             table_name = 'booking_item'

@@ -44,6 +44,7 @@ class BookingItem(SyncedModel):
     ends_at = UtcDateTimeField()
     busy_until = UtcDateTimeField()  # end plus the clean-up buffer
     price = MoneyField()
+    active = BooleanField(default=True)  # false once removed from the booking
 
     class Meta:
         indexes = (

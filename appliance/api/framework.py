@@ -1,0 +1,151 @@
+"""The endpoint decorator: authentication, role check, validation, rendering, and API metadata.
+
+Every endpoint is declared once, with its pydantic body/query/response models
+and permission; the OpenAPI document is built from these same declarations,
+so the document cannot drift from what the endpoints accept and return.
+"""
+import functools
+from dataclasses import dataclass, field
+
+from flask import Response, g, request
+from pydantic import BaseModel, ValidationError
+
+from appliance.domain.permissions import allowed
+from appliance.services.auth import actor_for_token
+from appliance.domain.wallclock import LocalTimeError, as_utc
+from appliance.services.errors import Forbidden, InvalidInput, ServiceError, Unauthorized
+
+# Permission for endpoints any signed-in caller may use.
+SIGNED_IN = "signed_in"
+
+
+@dataclass
+class Operation:
+    """What the OpenAPI document says about one endpoint."""
+
+    method: str
+    rule: str
+    summary: str
+    tag: str
+    permission: str | None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    conflicts: bool = False
+    extra_errors: tuple = field(default_factory=tuple)
+
+
+class BadRequest(ServiceError):
+    """Malformed request: not JSON, wrong content type."""
+
+    status = 400
+    code = "malformed"
+
+
+class UnsupportedMediaType(ServiceError):
+    """A body that is not application/json."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+def validation_error(exc: ValidationError, prefix: str = "") -> InvalidInput:
+    """Turn pydantic's errors into InvalidInput naming each field."""
+    fields = []
+    for error in exc.errors(include_url=False):
+        location = ".".join(str(part) for part in error["loc"]) or prefix or "body"
+        fields.append((location, error["msg"]))
+    return InvalidInput(*fields[0], *fields[1:])
+
+
+def instant(value, field: str, tz):
+    """A request datetime as UTC: offsets are honoured, naive values read as salon wall-clock."""
+    if value is None:
+        return None
+    try:
+        return as_utc(value, tz)
+    except LocalTimeError as exc:
+        raise InvalidInput(field, str(exc)) from None
+
+
+def _authenticate(permission: str | None):
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("send 'Authorization: Bearer <token>' (POST /api/v1/auth/login gives one)")
+    actor = actor_for_token(token.strip())
+    if permission != SIGNED_IN and not allowed(actor.role, permission):
+        raise Forbidden(f"the {actor.role} role may not do this ({permission})")
+    g.actor = actor
+    return actor
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    if not request.mimetype == "application/json":
+        raise UnsupportedMediaType("send the body as application/json")
+    raw = request.get_data(cache=False)
+    try:
+        return model.model_validate_json(raw or b"")
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise BadRequest("the body is not valid JSON") from None
+        raise validation_error(exc) from None
+
+
+def _parse_query(model: type[BaseModel]) -> BaseModel:
+    data = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        values = request.args.getlist(key)
+        if not values:
+            continue
+        data[key] = values if _is_list(info.annotation) else values[-1]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+def _is_list(annotation) -> bool:
+    return getattr(annotation, "__origin__", None) is list or "list[" in str(annotation)
+
+
+def _render(result, operation: Operation) -> Response:
+    if operation.response is None:
+        return Response(status=204)
+    if not isinstance(result, operation.response):
+        result = operation.response.model_validate(result)
+    return Response(result.model_dump_json(), status=operation.status, mimetype="application/json")
+
+
+def endpoint(blueprint, method: str, rule: str, *, summary: str, permission: str | None,
+             body=None, query=None, response=None, status: int = 200, conflicts: bool = False,
+             extra_errors: tuple = ()):
+    """Register ``fn`` on ``blueprint`` as one API operation.
+
+    The view receives path values, then ``body=`` and ``query=`` models when
+    declared, and ``actor=`` for authenticated endpoints (permission None
+    means public). It returns an instance of ``response`` (or data that
+    validates as one), or None for 204.
+    """
+    def decorate(fn):
+        operation = Operation(method, rule, summary, blueprint.name, permission, body, query, response,
+                              status, conflicts, tuple(extra_errors))
+
+        @functools.wraps(fn)
+        def view(**path):
+            kwargs = dict(path)
+            if permission is not None:
+                kwargs["actor"] = _authenticate(permission)
+            if query is not None:
+                kwargs["query"] = _parse_query(query)
+            if body is not None:
+                kwargs["body"] = _parse_body(body)
+            return _render(fn(**kwargs), operation)
+
+        view.operation = operation
+        blueprint.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
+        return view
+
+    return decorate

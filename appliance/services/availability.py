@@ -1,0 +1,87 @@
+"""Nearest free time (BK6) over the salon's real schedules and bookings."""
+from datetime import datetime, timedelta, timezone
+
+from appliance.domain.availability import Need, find_slots
+from appliance.domain.wallclock import day_bounds
+from appliance.services.calendar import epoch, load_calendar
+from appliance.services.context import SalonContext
+from appliance.services.errors import InvalidInput
+from appliance.services.lookup import fetch
+from appliance.storage.models.catalogue import Equipment, Room, Service, Staff, StaffService
+
+MAX_HORIZON_DAYS = 62
+
+
+def qualified_masters(service: Service) -> list[tuple[Staff, StaffService]]:
+    """Active bookable masters who perform ``service``, in the salon's display order."""
+    query = (Staff.select(Staff, StaffService)
+             .join(StaffService, on=(StaffService.staff == Staff.id), attr="skill")
+             .where((StaffService.service == service) & (StaffService.active == True)  # noqa: E712
+                    & (Staff.active == True) & (Staff.bookable == True))  # noqa: E712
+             .order_by(Staff.sort_order, Staff.last_name, Staff.first_name))
+    return [(staff, staff.skill) for staff in query]
+
+
+def resources_of_type(model, type_field, value) -> tuple | None:
+    """Active rooms or equipment of a type, or None when the service needs none."""
+    if not value:
+        return None
+    return tuple(r.id for r in model.select(model.id).where((type_field == value) & (model.active == True))  # noqa: E712
+                 .order_by(model.name))
+
+
+def build_need(index: int, service_id: str, master_id: str | None) -> Need:
+    """The domain Need of one requested service; unknown ids and unqualified masters are bad input."""
+    service = fetch(Service, service_id, field=f"services.{index}.service_id", active_only=True)
+    pairs = qualified_masters(service)
+    if master_id is not None:
+        pairs = [(s, k) for s, k in pairs if s.id == master_id]
+        if not pairs:
+            fetch(Staff, master_id, field=f"services.{index}.master_id", active_only=True)
+            raise InvalidInput(f"services.{index}.master_id", "does not perform this service")
+    return Need(
+        service_id=service.id,
+        masters=tuple(s.id for s, _ in pairs),
+        durations={s.id: (k.duration_min or service.duration_min) * 60 for s, k in pairs},
+        buffer=service.buffer_min * 60,
+        rooms=resources_of_type(Room, Room.room_type, service.room_type),
+        equipment=resources_of_type(Equipment, Equipment.equipment_type, service.equipment_type),
+    )
+
+
+def free_slots(requested: list[tuple[str, str | None]], start: datetime, days: int, limit: int) -> list[dict]:
+    """The first ``limit`` starts from ``start`` within ``days`` local days where the visit fits."""
+    if not 1 <= days <= MAX_HORIZON_DAYS:
+        raise InvalidInput("days", f"must be between 1 and {MAX_HORIZON_DAYS}")
+    ctx = SalonContext.load()
+    needs = [build_need(i, sid, mid) for i, (sid, mid) in enumerate(requested)]
+    masters = sorted({m for n in needs for m in n.masters})
+    rooms = sorted({r for n in needs for r in (n.rooms or ())})
+    equipment = sorted({e for n in needs for e in (n.equipment or ())})
+    longest = sum(max(n.durations.values(), default=0) + n.buffer for n in needs)
+    step = ctx.salon.slot_step_min * 60
+    found = []
+    day = start.astimezone(ctx.tz).date()
+    for _ in range(days):
+        day_start, day_end = day_bounds(day, ctx.tz)
+        window_start = max(start, day_start)
+        calendar = load_calendar(ctx, masters, rooms, equipment, window_start,
+                                 day_end + timedelta(seconds=longest))
+        found += find_slots(needs, calendar, epoch(window_start), epoch(day_end), step,
+                            epoch(day_start), limit - len(found))
+        if len(found) >= limit:
+            break
+        day += timedelta(days=1)
+    return [_slot_dict(slot) for slot in found]
+
+
+def _slot_dict(slot) -> dict:
+    def at(seconds):
+        return datetime.fromtimestamp(seconds, timezone.utc)
+
+    return {
+        "starts_at": at(slot.start),
+        "items": [{"service_id": p.service_id, "master_id": p.master_id, "room_id": p.room_id,
+                   "equipment_id": p.equipment_id, "starts_at": at(p.start), "ends_at": at(p.end)}
+                  for p in slot.placements],
+    }

@@ -1,0 +1,162 @@
+"""The booking engine: create, move, edit and change status without ever double-booking (BK3, BK7, BK8)."""
+import secrets
+
+from appliance.domain import booking_rules as rules
+from appliance.services.audit import audit
+from appliance.services.booking_plan import PlannedItem, assign_and_check, plan_items
+from appliance.services.clients import record_visit
+from appliance.services.context import Actor, SalonContext
+from appliance.services.errors import Conflict, InvalidInput
+from appliance.services.lookup import fetch
+from appliance.storage.database import write_transaction
+from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
+from appliance.storage.models.clients import Client
+
+CREATABLE_STATUSES = (rules.REQUESTED, rules.CONFIRMED, rules.ARRIVED)
+
+
+def _new_code() -> str:
+    for _ in range(50):
+        code = f"{secrets.randbelow(900000) + 100000}"
+        if not Booking.select().where((Booking.code == code) & Booking.status.not_in(rules.FINAL)).exists():
+            return code
+    raise RuntimeError("no free booking code")
+
+
+def create_booking(actor: Actor, data: dict, series_id: str | None = None) -> Booking:
+    """Book one or more services in sequence for a client; Conflict if anything is taken."""
+    ctx = SalonContext.load()
+    client = fetch(Client, data["client_id"], field="client_id", active_only=True)
+    status = data.get("status") or rules.CONFIRMED
+    if status not in CREATABLE_STATUSES:
+        raise InvalidInput("status", f"a new booking is one of {', '.join(CREATABLE_STATUSES)}")
+    planned = plan_items(data["items"], data["starts_at"])
+    with write_transaction():
+        assign_and_check(ctx, planned, allow_outside_hours=data.get("allow_outside_hours", False))
+        booking = Booking.create(
+            code=_new_code(), client=client, status=status, source=data.get("source") or "admin",
+            comment=data.get("comment") or "", series=series_id, starts_at=planned[0].starts_at,
+            ends_at=planned[-1].ends_at, total=sum(p.price for p in planned), created_by=actor.id)
+        _write_items(booking, planned)
+        _history(actor, booking, "created", None, status, changes={"items": _items_summary(planned)})
+    return booking
+
+
+def _write_items(booking: Booking, planned: list[PlannedItem]) -> None:
+    existing = {i.id: i for i in BookingItem.select().where(BookingItem.booking == booking)}
+    kept = set()
+    for p in planned:
+        values = dict(position=p.index, service=p.service, master=p.master, room=p.room_id,
+                      equipment=p.equipment_id, starts_at=p.starts_at, ends_at=p.ends_at,
+                      busy_until=p.busy_until, price=p.price, active=True)
+        row = existing.get(p.item_id) if p.item_id else None
+        if row is None:
+            BookingItem.create(booking=booking, **values)
+        else:
+            kept.add(row.id)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+    for row in existing.values():
+        if row.active and row.id not in kept:
+            row.active = False
+            row.save()
+
+
+def _items_summary(planned: list[PlannedItem]) -> list[dict]:
+    return [{"service_id": p.service.id, "master_id": p.master.id, "room_id": p.room_id,
+             "equipment_id": p.equipment_id, "starts_at": p.starts_at.isoformat(),
+             "ends_at": p.ends_at.isoformat(), "price": str(p.price)} for p in planned]
+
+
+def _history(actor, booking, kind, from_status, to_status, reason="", changes=None) -> None:
+    BookingEvent.create(booking=booking, kind=kind, from_status=from_status, to_status=to_status,
+                        reason=reason, changes=changes or {}, actor_kind=actor.kind, actor_id=actor.id)
+    audit(actor, f"booking.{kind}", "booking", booking.id,
+          {"from": from_status, "to": to_status, **(changes or {})}, note=reason or None)
+
+
+def active_items(booking: Booking) -> list[BookingItem]:
+    """The booking's current items in visit order."""
+    return list(BookingItem.select().where((BookingItem.booking == booking) & (BookingItem.active == True))  # noqa: E712
+                .order_by(BookingItem.position))
+
+
+def _specs_of(items: list[BookingItem]) -> list[dict]:
+    return [{"id": i.id, "service_id": i.service_id, "master_id": i.master_id, "room_id": i.room_id,
+             "equipment_id": i.equipment_id, "price": i.price,
+             "duration_min": int((i.ends_at - i.starts_at).total_seconds() // 60)} for i in items]
+
+
+def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
+    """Move, reassign, resize or re-item a booking; the new placement is checked like a new one.
+
+    ``changes`` may hold starts_at, items (each with an optional id of an
+    existing item; existing items left out are removed), comment, client_id
+    and allow_outside_hours.
+    """
+    ctx = SalonContext.load()
+    booking = fetch(Booking, booking_id)
+    if booking.status in rules.FINAL:
+        raise Conflict(f"a {booking.status} booking cannot be changed", code="booking_final")
+    current = active_items(booking)
+    own_ids = {i.id for i in current}
+    specs = changes.get("items") or _specs_of(current)
+    for index, spec in enumerate(specs):
+        if spec.get("id") and spec["id"] not in own_ids:
+            raise InvalidInput(f"items.{index}.id", "is not an item of this booking")
+    start = changes.get("starts_at") or booking.starts_at
+    planned = plan_items(specs, start)
+    with write_transaction():
+        assign_and_check(ctx, planned, exclude_booking=booking.id,
+                         allow_outside_hours=changes.get("allow_outside_hours", False))
+        before = {"starts_at": booking.starts_at.isoformat(), "items": _items_summary_rows(current)}
+        if changes.get("client_id"):
+            booking.client = fetch(Client, changes["client_id"], field="client_id", active_only=True)
+        if "comment" in changes and changes["comment"] is not None:
+            booking.comment = changes["comment"]
+        booking.starts_at, booking.ends_at = planned[0].starts_at, planned[-1].ends_at
+        booking.total = sum(p.price for p in planned)
+        booking.save()
+        _write_items(booking, planned)
+        moved = [(p.starts_at, p.master.id) for p in planned] != [(i.starts_at, i.master_id) for i in current]
+        kind = "moved" if moved else "edited"
+        _history(actor, booking, kind, booking.status, booking.status,
+                 changes={"before": before, "after": {"starts_at": start.isoformat(),
+                                                      "items": _items_summary(planned)}})
+    return booking
+
+
+def _items_summary_rows(items: list[BookingItem]) -> list[dict]:
+    return [{"service_id": i.service_id, "master_id": i.master_id, "room_id": i.room_id,
+             "equipment_id": i.equipment_id, "starts_at": i.starts_at.isoformat(),
+             "ends_at": i.ends_at.isoformat(), "price": str(i.price)} for i in items]
+
+
+def set_status(actor: Actor, booking_id: str, status: str, reason: str = "") -> Booking:
+    """Move a booking along its lifecycle; cancellations and no-shows need a reason."""
+    booking = fetch(Booking, booking_id)
+    if status not in rules.STATUSES:
+        raise InvalidInput("status", f"must be one of {', '.join(rules.STATUSES)}")
+    if status == booking.status:
+        return booking
+    if not rules.can_move(booking.status, status):
+        raise Conflict(f"a {booking.status} booking cannot become {status}", code="status_transition")
+    if status in rules.NEEDS_REASON and not reason.strip():
+        raise InvalidInput("reason", f"is required to set {status}")
+    with write_transaction():
+        previous = booking.status
+        booking.status = status
+        booking.status_reason = reason.strip()
+        booking.save()
+        if status == rules.COMPLETED:
+            record_visit(Client.get_by_id(booking.client_id), booking.starts_at)
+        _history(actor, booking, "status", previous, status, reason=reason.strip())
+    return booking
+
+
+def history(booking_id: str) -> list[BookingEvent]:
+    """The booking's history, oldest first."""
+    booking = fetch(Booking, booking_id)
+    return list(BookingEvent.select().where(BookingEvent.booking == booking)
+                .order_by(BookingEvent.created_at, BookingEvent.id))

@@ -1,0 +1,34 @@
+"""Fetching referenced rows with errors that name the field that referenced them."""
+from appliance.services.errors import InvalidInput, NotFound
+
+
+def fetch(model, row_id, field: str | None = None, active_only: bool = False):
+    """The ``model`` row with ``row_id``.
+
+    Referenced from a request body (``field`` given): an unknown or inactive
+    id is bad input (422) naming the field. Addressed in the path: 404.
+    """
+    row = model.get_or_none(model.id == row_id) if isinstance(row_id, str) else None
+    entity = model._meta.table_name
+    if row is None:
+        if field:
+            raise InvalidInput(field, f"no {entity} with id {row_id}")
+        raise NotFound(entity, str(row_id))
+    if active_only and not getattr(row, "active", True):
+        if field:
+            raise InvalidInput(field, f"{entity} {row_id} is inactive")
+        raise NotFound(entity, str(row_id))
+    return row
+
+
+def apply_changes(row, changes: dict, allowed: set[str]) -> dict:
+    """Set the ``allowed`` attributes present in ``changes``; return {field: (old, new)} that differ."""
+    diff = {}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise InvalidInput(name, "cannot be changed here")
+        old = getattr(row, name)
+        if old != value:
+            diff[name] = (old, value)
+            setattr(row, name, value)
+    return diff
