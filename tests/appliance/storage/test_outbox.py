@@ -1,0 +1,57 @@
+"""Every change to a synced row lands in the change log in the same transaction (SY1, SY3)."""
+from decimal import Decimal
+
+import pytest
+
+from appliance.services.catalogue import create_category, create_service
+from appliance.services.staff import create_staff, update_staff
+from appliance.storage.database import database
+from appliance.storage.models.base import ChangeLog
+from appliance.storage.models.catalogue import Service, ServiceCategory
+
+
+def test_create_and_update_are_logged_in_order_with_changed_fields(salon, system):
+    before = ChangeLog.select().count()
+    category = create_category(system, {"name": "Nails"})
+    service = create_service(system, {"category_id": category.id, "name": "Manicure", "duration_min": 60,
+                                      "price": Decimal("120000")})
+    service.price = Decimal("130000")
+    service.save()
+    entries = list(ChangeLog.select().where(ChangeLog.seq > 0).order_by(ChangeLog.seq))[before:]
+    assert [(e.entity, e.entity_id) for e in entries] == [
+        ("service_category", category.id), ("service", service.id), ("service", service.id)]
+    assert entries[-1].changed == ["price"]
+    assert Decimal(entries[-1].payload["price"]) == Decimal("130000") and entries[-1].payload["rev"] == 2
+    assert entries[1].seq < entries[2].seq
+
+
+def test_a_rolled_back_change_leaves_no_log_entry(salon, system):
+    before = ChangeLog.select().count()
+    with pytest.raises(RuntimeError):
+        with database.atomic():
+            create_category(system, {"name": "Ghost"})
+            raise RuntimeError("abort")
+    assert ChangeLog.select().count() == before
+    assert not ServiceCategory.select().where(ServiceCategory.name == "Ghost").exists()
+
+
+def test_password_hash_never_enters_the_log(salon, system):
+    staff = create_staff(system, {"first_name": "Ann", "role": "administrator", "username": "ann",
+                                  "password": "Secret-123"})
+    update_staff(system, staff.id, {"password": "Other-456"})
+    for entry in ChangeLog.select().where(ChangeLog.entity_id == staff.id):
+        assert "password_hash" not in entry.payload
+        assert "argon2" not in str(entry.payload)
+
+
+def test_synced_rows_are_never_deleted(salon, system):
+    category = create_category(system, {"name": "Keep"})
+    with pytest.raises(TypeError, match="deactivated"):
+        category.delete_instance()
+    assert ServiceCategory.select().where(ServiceCategory.id == category.id).exists()
+
+
+def test_saving_a_row_that_does_not_exist_fails_loudly(salon, system):
+    ghost = Service(id="00000000-0000-7000-8000-000000000000", name="x")
+    with pytest.raises(LookupError):
+        ghost.save()
