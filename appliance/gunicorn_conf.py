@@ -14,3 +14,6 @@ max_requests_jitter = 500
 accesslog = "-"
 # Path without the query string: queries can carry phone fragments (no personal data in logs).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# The control socket defaults to one path per user, which two boxes' servers
+# on one machine (tests, benchmarks) would fight over; the box does not use it.
+control_socket_disable = True

@@ -34,6 +34,8 @@ class Operation:
     status: int = 200
     conflicts: bool = False
     extra_errors: tuple = field(default_factory=tuple)
+    # JSON schemas of path values the view checks itself (refused with 422); others are plain strings.
+    path: dict = field(default_factory=dict)
 
 
 class BadRequest(ServiceError):
@@ -67,6 +69,8 @@ def instant(value, field: str, tz):
         return as_utc(value, tz)
     except LocalTimeError as exc:
         raise InvalidInput(field, str(exc)) from None
+    except OverflowError:
+        raise InvalidInput(field, "is out of range") from None
 
 
 def _authenticate(permission: str | None):
@@ -86,7 +90,8 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
         raise UnsupportedMediaType("send the body as application/json")
     raw = request.get_data(cache=False)
     try:
-        return model.model_validate_json(raw or b"")
+        # Strict: JSON types must match the document ("5" is not an integer, 1 is not a boolean).
+        return model.model_validate_json(raw or b"", strict=True)
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             raise BadRequest("the body is not valid JSON") from None
@@ -94,6 +99,11 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:
+    known = {info.alias or name for name, info in model.model_fields.items()}
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        reason = "unknown query parameter"
+        raise InvalidInput(unknown[0], reason, *((key, reason) for key in unknown[1:]))
     data = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
@@ -121,17 +131,18 @@ def _render(result, operation: Operation) -> Response:
 
 def endpoint(blueprint, method: str, rule: str, *, summary: str, permission: str | None,
              body=None, query=None, response=None, status: int = 200, conflicts: bool = False,
-             extra_errors: tuple = ()):
+             extra_errors: tuple = (), path: dict | None = None):
     """Register ``fn`` on ``blueprint`` as one API operation.
 
     The view receives path values, then ``body=`` and ``query=`` models when
     declared, and ``actor=`` for authenticated endpoints (permission None
     means public). It returns an instance of ``response`` (or data that
-    validates as one), or None for 204.
+    validates as one), or None for 204. ``path`` gives the JSON schema of
+    path values that are more than an opaque id (the view refuses others with 422).
     """
     def decorate(fn):
         operation = Operation(method, rule, summary, blueprint.name, permission, body, query, response,
-                              status, conflicts, tuple(extra_errors))
+                              status, conflicts, tuple(extra_errors), dict(path or {}))
 
         @functools.wraps(fn)
         def view(**path):

@@ -54,7 +54,7 @@ def build_document(app: Flask, title: str, version: str) -> dict:
 
 def _operation_doc(rule, op, refs, defs) -> dict:
     doc = {"operationId": rule.endpoint.replace(".", "_"), "summary": op.summary, "tags": [op.tag]}
-    parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+    parameters = [{"name": name, "in": "path", "required": True, "schema": op.path.get(name, {"type": "string"})}
                   for name in sorted(rule.arguments)]
     if op.query is not None:
         parameters += _query_parameters(refs[(op.query, "validation")], defs)
@@ -85,7 +85,7 @@ def _error_statuses(rule, op) -> list[int]:
         statuses.add(404)
     if op.body is not None:
         statuses |= {400, 413, 415, 422}
-    if op.query is not None:
+    if op.query is not None or op.path:
         statuses.add(422)
     if op.conflicts:
         statuses.add(409)

@@ -1,11 +1,12 @@
 """Work patterns, single-day changes, absences, blocked time and computed working hours."""
+import re
 from datetime import date, timedelta
 
 from flask import Blueprint
 
 from appliance.api.framework import endpoint, instant
 from appliance.api.schemas import schedules as schema
-from appliance.api.schemas.common import Page
+from appliance.api.schemas.common import EARLIEST, LATEST, Page
 from appliance.api.views import block_out, local, plain_out
 from appliance.services import schedules
 from appliance.services.context import SalonContext
@@ -16,6 +17,7 @@ from appliance.storage.models.schedules import Absence, TimeBlock, WorkPattern
 
 bp = Blueprint("schedules", __name__)
 MAX_RANGE_DAYS = 62
+DAY = {"day": {"type": "string", "format": "date", "description": "a date like 2026-03-08"}}
 
 
 @endpoint(bp, "GET", "/staff/<staff_id>/work-patterns", summary="A master's templates and shift cycles",
@@ -42,14 +44,14 @@ def patch_pattern(actor, pattern_id, body):
 
 
 @endpoint(bp, "PUT", "/staff/<staff_id>/days/<day>", summary="Set one date's hours ([] = day off)",
-          permission="schedules.write", body=schema.ScheduleDayIn, response=schema.ScheduleDayOut)
+          permission="schedules.write", body=schema.ScheduleDayIn, response=schema.ScheduleDayOut, path=DAY)
 def put_day(actor, staff_id, day, body):
     row = schedules.set_day(actor, staff_id, _date(day), body.intervals, body.note)
     return plain_out(schema.ScheduleDayOut, row)
 
 
 @endpoint(bp, "DELETE", "/staff/<staff_id>/days/<day>", summary="Drop a single-day change (template applies)",
-          permission="schedules.write")
+          permission="schedules.write", path=DAY)
 def clear_day(actor, staff_id, day):
     fetch(Staff, staff_id)
     schedules.clear_day(actor, staff_id, _date(day))
@@ -57,9 +59,12 @@ def clear_day(actor, staff_id, day):
 
 def _date(text):
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) else None
     except ValueError:
-        raise InvalidInput("day", "must be a date like 2026-03-08") from None
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise InvalidInput("day", f"must be a date like 2026-03-08, {EARLIEST.year}-{LATEST.year}")
+    return day
 
 
 @endpoint(bp, "GET", "/staff/<staff_id>/absences", summary="A master's absences", permission="schedules.read",

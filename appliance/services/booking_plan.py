@@ -94,19 +94,21 @@ def assign_and_check(ctx: SalonContext, planned: list[PlannedItem], exclude_book
 
 
 def _first_free(model, type_field, needed, item, exclude_booking):
+    """The first free room or equipment of the needed type; Conflict naming what holds them all."""
     candidates = list(model.select().where((type_field == needed) & (model.active == True))  # noqa: E712
                       .order_by(model.name))
+    kind = kind_name(model)
+    clashes = []
     for candidate in candidates:
-        probe = PlannedItem(**{**item.__dict__})
-        if model is Room:
-            probe.room_id, kind = candidate.id, "room"
-        else:
-            probe.equipment_id, kind = candidate.id, "equipment"
-        if not _resource_clashes(kind, candidate.id, probe, exclude_booking, None):
+        probe = PlannedItem(**item.__dict__)
+        setattr(probe, f"{kind}_id", candidate.id)
+        found = _resource_clashes(kind, candidate.id, probe, exclude_booking, None)
+        if not found:
             return candidate.id
-    raise Conflict(f"no {needed} is free at that time",
-                   [_conflict_entry(item, kind_name(model), None, needed, "none_free", None, None, None)],
-                   code="booking_conflict")
+        clashes += found
+    if not clashes:
+        clashes = [_conflict_entry(item, kind, None, needed, "none_free", None, None, None)]
+    raise Conflict(f"no {needed} is free at that time", clashes, code="booking_conflict")
 
 
 def kind_name(model) -> str:

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field
 
-from appliance.api.schemas.common import Id, Input, LongText, Name, Patch
+from appliance.api.schemas.common import Day, Id, Input, LongText, Name, Patch
 
 Gender = Literal["female", "male", "other"]
 Status = Literal["potential", "new", "regular", "lost"]
@@ -42,7 +42,7 @@ class _ClientFields(Input):
     middle_name: str = Field(default="", max_length=100)
     extra_phones: list[str] = Field(default_factory=list, max_length=5)
     email: EmailStr | None = None
-    birthday: date | None = None
+    birthday: Day | None = None
     gender: Gender | None = None
     source: str | None = Field(default=None, max_length=64)
     notes: LongText = ""
@@ -69,7 +69,7 @@ class ClientPatch(Patch):
     phone: str | None = Field(default=None, max_length=32)
     extra_phones: list[str] | None = Field(default=None, max_length=5)
     email: EmailStr | None = None
-    birthday: date | None = None
+    birthday: Day | None = None
     gender: Gender | None = None
     source: str | None = Field(default=None, max_length=64)
     notes: LongText | None = None

@@ -1,9 +1,9 @@
 """Types shared by every part of the API."""
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from appliance.services.errors import InvalidInput
 
@@ -26,8 +26,22 @@ Minutes = Annotated[int, Field(ge=5, le=720)]
 TimeText = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Interval = Annotated[list[TimeText], Field(min_length=2, max_length=2)]
 DayIntervals = Annotated[list[Interval], Field(max_length=6)]
-LocalDateTime = Annotated[datetime, Field(
-    description="ISO 8601. With an offset it is an instant; without one it is the salon's wall-clock time.")]
+# Dates far from today only come from typos or fuzzers; refusing them keeps date arithmetic from overflowing.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def _in_range(value):
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_range), Field(
+    description=f"A date like 2026-03-08 ({EARLIEST.year}-{LATEST.year}).")]
+LocalDateTime = Annotated[datetime, AfterValidator(_in_range), Field(
+    description=f"ISO 8601 ({EARLIEST.year}-{LATEST.year}). With an offset it is an instant; "
+                "without one it is the salon's wall-clock time.")]
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from appliance.api.schemas.common import DayIntervals, Id, Input, LocalDateTime, Patch, ShortText
+from appliance.api.schemas.common import Day, DayIntervals, Id, Input, LocalDateTime, Patch, ShortText
 
 AbsenceReason = Literal["vacation", "sick_leave", "unpaid_leave", "absence_without_leave", "training", "other"]
 
@@ -26,9 +26,9 @@ class WorkPatternIn(Input):
     name: str = Field(default="", max_length=64)
     days: list[DayIntervals] = Field(min_length=2, max_length=28,
                                      description="weekly: 7 days from Monday; cycle: 2-28 days from anchor")
-    anchor: date | None = None
-    valid_from: date
-    valid_until: date | None = None
+    anchor: Day | None = None
+    valid_from: Day
+    valid_until: Day | None = None
 
 
 class WorkPatternPatch(Patch):
@@ -36,9 +36,9 @@ class WorkPatternPatch(Patch):
 
     name: str | None = Field(default=None, max_length=64)
     days: list[DayIntervals] | None = Field(default=None, min_length=2, max_length=28)
-    anchor: date | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
+    anchor: Day | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     active: bool | None = None
 
 
@@ -67,15 +67,15 @@ class AbsenceOut(BaseModel):
 
 
 class AbsenceIn(Input):
-    date_from: date
-    date_to: date
+    date_from: Day
+    date_to: Day
     reason: AbsenceReason
     note: str = Field(default="", max_length=200)
 
 
 class AbsencePatch(Patch):
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     reason: AbsenceReason | None = None
     note: str | None = Field(default=None, max_length=200)
     active: bool | None = None
@@ -109,8 +109,8 @@ class TimeBlockPatch(Patch):
 
 
 class RangeQuery(Input):
-    date_from: date
-    date_to: date
+    date_from: Day
+    date_to: Day
     staff_id: list[Id] | None = Field(default=None, max_length=100)
 
 
@@ -140,8 +140,8 @@ class PatternQuery(Input):
 
 
 class AbsenceQuery(Input):
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     include_inactive: bool = False
 
 
