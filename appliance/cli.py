@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from appliance.config import load_config
+from appliance.storage.backup import backup_database
 from appliance.storage.database import open_database
 from appliance.storage.migrate import pending, upgrade
 
@@ -18,8 +19,12 @@ def _database(args):
 
 
 def cmd_migrate(args) -> int:
-    """Apply pending migrations in place."""
-    _, db = _database(args)
+    """Apply pending migrations in place, after a backup of the database as it was."""
+    config, db = _database(args)
+    waiting = pending(db)
+    if waiting and Path(config["DATABASE"]).stat().st_size > 0 and db.get_tables():
+        copy = backup_database(db, Path(config["DATA_DIR"]) / "backups", f"before-{waiting[0]}")
+        print(f"backup: {copy}")
     applied = upgrade(db)
     print("applied: " + (", ".join(applied) if applied else "nothing, schema is current"))
     return 0

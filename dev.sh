@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# One entry point on a fresh Debian or Ubuntu machine (run as root or with sudo rights):
+#   ./dev.sh demo    install everything, load a demo salon, serve the box under gunicorn
+#   ./dev.sh test    install everything, run the whole test suite (extra args go to pytest)
+#   ./dev.sh bench   install everything, run the benchmarks
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV="${SALON_VENV:-.venv}"
+DEMO_DATA="${SALON_DEMO_DATA:-var/demo}"
+DEMO_BIND="${SALON_DEMO_BIND:-0.0.0.0:8080}"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs the Debian packages that are missing, and only those.
+need_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing system packages: ${missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+python_env() {
+  need_packages python3 python3-venv python3-pip ca-certificates
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+  fi
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e ".[test]"
+}
+
+demo() {
+  python_env
+  mkdir -p "$DEMO_DATA"
+  "$VENV/bin/salon-box" --data-dir "$DEMO_DATA" demo
+  local port="${DEMO_BIND##*:}"
+  local host
+  host="$(hostname -I 2>/dev/null | awk '{print $1}')"
+  echo
+  echo "Salon box is starting under gunicorn. Open:"
+  echo "  http://${host:-localhost}:${port}/api/v1/openapi.json   (API; sign in with POST /api/v1/auth/login)"
+  echo "  sign-in names and passwords: $DEMO_DATA/demo-credentials.txt"
+  echo
+  exec "$VENV/bin/salon-box" --data-dir "$DEMO_DATA" serve --bind "$DEMO_BIND"
+}
+
+run_tests() {
+  python_env
+  exec "$VENV/bin/python" -m pytest "$@"
+}
+
+bench() {
+  python_env
+  exec "$VENV/bin/python" -m bench.booking_bench "$@"
+}
+
+case "${1:-}" in
+  demo) shift; demo "$@" ;;
+  test) shift; run_tests "$@" ;;
+  bench) shift; bench "$@" ;;
+  *) echo "usage: ./dev.sh demo | test [pytest args] | bench" >&2; exit 2 ;;
+esac
