@@ -32,6 +32,16 @@ class PlannedItem:
     price: Decimal
     item_id: str | None = None  # existing BookingItem being changed
 
+    @property
+    def service_id(self) -> str:
+        """Id of the service, as on a stored item."""
+        return self.service.id
+
+    @property
+    def master_id(self) -> str:
+        """Id of the master, as on a stored item."""
+        return self.master.id
+
 
 def plan_items(specs: list[dict], start: datetime, prefix: str = "items") -> list[PlannedItem]:
     """Resolve services, masters, prices and times; items follow each other without gaps."""

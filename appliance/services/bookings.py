@@ -63,10 +63,11 @@ def _write_items(booking: Booking, planned: list[PlannedItem]) -> None:
             row.save()
 
 
-def _items_summary(planned: list[PlannedItem]) -> list[dict]:
-    return [{"service_id": p.service.id, "master_id": p.master.id, "room_id": p.room_id,
-             "equipment_id": p.equipment_id, "starts_at": p.starts_at.isoformat(),
-             "ends_at": p.ends_at.isoformat(), "price": str(p.price)} for p in planned]
+def _items_summary(items) -> list[dict]:
+    """Planned or stored items as plain data for the history."""
+    return [{"service_id": i.service_id, "master_id": i.master_id, "room_id": i.room_id,
+             "equipment_id": i.equipment_id, "starts_at": i.starts_at.isoformat(),
+             "ends_at": i.ends_at.isoformat(), "price": str(i.price)} for i in items]
 
 
 def _history(actor, booking, kind, from_status, to_status, reason="", changes=None) -> None:
@@ -110,7 +111,7 @@ def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
     with write_transaction():
         assign_and_check(ctx, planned, exclude_booking=booking.id,
                          allow_outside_hours=changes.get("allow_outside_hours", False))
-        before = {"starts_at": booking.starts_at.isoformat(), "items": _items_summary_rows(current)}
+        before = {"starts_at": booking.starts_at.isoformat(), "items": _items_summary(current)}
         if changes.get("client_id"):
             booking.client = fetch(Client, changes["client_id"], field="client_id", active_only=True)
         if "comment" in changes and changes["comment"] is not None:
@@ -125,12 +126,6 @@ def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
                  changes={"before": before, "after": {"starts_at": start.isoformat(),
                                                       "items": _items_summary(planned)}})
     return booking
-
-
-def _items_summary_rows(items: list[BookingItem]) -> list[dict]:
-    return [{"service_id": i.service_id, "master_id": i.master_id, "room_id": i.room_id,
-             "equipment_id": i.equipment_id, "starts_at": i.starts_at.isoformat(),
-             "ends_at": i.ends_at.isoformat(), "price": str(i.price)} for i in items]
 
 
 def set_status(actor: Actor, booking_id: str, status: str, reason: str = "") -> Booking:
