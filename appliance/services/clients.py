@@ -15,6 +15,8 @@ from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking, GroupAttendee
 from appliance.storage.models.clients import Client
 
+# Set on creation only: a card imported from another program (CL8, the demo) keeps its history.
+IMPORTED_FIELDS = {"joined_on", "visit_count", "first_visit_at", "last_visit_at"}
 CLIENT_FIELDS = {"first_name", "last_name", "middle_name", "phone", "extra_phones", "email",
                  "birthday", "gender", "source", "notes", "allergies", "preferences", "consents",
                  "tags", "card_number", "active"}
@@ -62,6 +64,9 @@ def create_client(actor: Actor, data: dict, allow_duplicate: bool = False) -> Cl
     """Add a client card; a phone already on an active card is refused unless allowed."""
     ctx = SalonContext.load()
     data = dict(data)
+    for name in data:
+        if name not in CLIENT_FIELDS | IMPORTED_FIELDS:
+            raise InvalidInput(name, "cannot be set on a client")
     _normalise_phones(data, ctx.region)
     if not allow_duplicate:
         _refuse_duplicate_phone(data.get("phone"))

@@ -129,26 +129,31 @@ def _time_off(actor: Actor, masters: list[Staff], today: date, ctx: SalonContext
                                    "ends_at": _at(day, 12, 0, ctx), "reason": "Плановое обслуживание лазера"})
 
 
-def _class_and_course(journal: Journal, masters: list[Staff], cat: Catalogue, today: date) -> None:
-    """A makeup class with attendees, and a weekly course of massage as a recurring series."""
-    actor, ctx = journal.actor, journal.ctx
-    end = _working_day(masters[5].id, today + timedelta(days=2), ctx)[-1][1]
-    event = create_event(actor, {"service_id": cat.services["makeup_class"].id, "master_id": masters[5].id,
-                                 "starts_at": end - timedelta(minutes=120), "duration_min": 120, "capacity": 8,
-                                 "title": "Мастер-класс «Макияж для себя»"})
+def _makeup_class(journal: Journal, master: Staff, cat: Catalogue, today: date) -> None:
+    """A two-hour group class at the end of the brow master's working day, with six attendees."""
+    end = _working_day(master.id, today + timedelta(days=2), journal.ctx)[-1][1]
+    event = create_event(journal.actor, {
+        "service_id": cat.services["makeup_class"].id, "master_id": master.id, "duration_min": 120,
+        "starts_at": end - timedelta(minutes=120), "capacity": 8, "title": "Мастер-класс «Макияж для себя»"})
     for _ in range(6):
-        client_id = journal.pick_client("f", end.astimezone(ctx.tz).date())
-        if client_id is not None:
-            sign_up(actor, event.id, client_id)
+        client = journal.pick_client("f", end.astimezone(journal.ctx.tz).date())
+        if client is not None:
+            sign_up(journal.actor, event.id, client[0])
+
+
+def _massage_course(journal: Journal, master: Staff, cat: Catalogue, today: date) -> None:
+    """Four weekly massages at the end of the cosmetologist's day, booked as one recurring series."""
     massage = cat.services["back_massage"]
-    minutes = dict((s.id, m) for s, m in journal.skills[masters[4].id])[massage.id]
-    end = _working_day(masters[4].id, today + timedelta(days=1), ctx)[-1][1]
+    minutes = dict((s.id, m) for s, m in journal.skills[master.id])[massage.id]
+    end = _working_day(master.id, today + timedelta(days=1), journal.ctx)[-1][1]
     start = end - SLOT * -(-minutes // 15)  # the last slot of the day the massage fits in
-    data = {"client_id": journal.pick_client(None, start.astimezone(ctx.tz).date()), "starts_at": start,
-            "items": [{"service_id": massage.id, "master_id": masters[4].id}], "source": "phone",
-            "comment": "Курс из 4 сеансов, раз в неделю"}
+    client = journal.pick_client(None, start.astimezone(journal.ctx.tz).date())
+    if client is None:
+        return
+    data = {"client_id": client[0], "starts_at": start, "source": "phone", "comment": "Курс из 4 сеансов",
+            "items": [{"service_id": massage.id, "master_id": master.id}]}
     try:
-        create_series(actor, data, every=1, unit="week", count=4, skip_conflicts=True)
+        create_series(journal.actor, data, every=1, unit="week", count=4, skip_conflicts=True)
     except Conflict:
         pass  # every week taken: the demo simply has no series
 
@@ -174,6 +179,7 @@ def load_demo(seed: int = 2026) -> dict[str, str] | None:
         _time_off(actor, masters, today, ctx)
         journal = Journal(actor, rng, ctx, now, cat, create_demo_clients(actor, rng, today))
         load_skills(journal, [m.id for m in masters])
-        _class_and_course(journal, masters, cat, today)
+        _makeup_class(journal, masters[5], cat, today)
+        _massage_course(journal, masters[4], cat, today)
         fill_journal(journal)
     return passwords

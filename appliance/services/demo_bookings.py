@@ -6,6 +6,7 @@ Whatever the engine refuses (a clash, a block, hours) is simply skipped.
 """
 import random
 from bisect import insort
+from itertools import accumulate
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
@@ -22,7 +23,7 @@ from appliance.storage.models.catalogue import Service, StaffService
 
 SLOT = timedelta(minutes=15)  # the salon's slot step: bookings start on the quarter hour
 DAYS_AROUND = 7
-LOAD_RANGE = (0.35, 0.7)  # chance, per master and day, of booking a free slot
+LOAD_RANGE = (0.5, 0.9)  # chance, per master and day, of booking a free slot
 SECOND_ITEM_SHARE = 0.15
 SOURCES = [("admin", 35), ("phone", 30), ("online", 20), ("messenger", 12), ("kiosk", 3)]
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -54,15 +55,15 @@ class Journal:
         # A fifth of the base never comes (potential clients); the first two fifths are regulars.
         count = len(self.clients)
         weights = [4 if i < count * 0.4 else 1 if i < count * 0.8 else 0 for i in range(count)]
-        self.cum_weights = [sum(weights[:i + 1]) for i in range(count)]
+        self.cum_weights = list(accumulate(weights))
 
-    def pick_client(self, sex: str | None, day: date) -> str | None:
-        """A client of ``sex`` (any if None) not yet booked on ``day``, regulars more often."""
+    def pick_client(self, sex: str | None, day: date) -> tuple[str, str] | None:
+        """(id, sex) of a client of ``sex`` (any if None) not yet booked on ``day``, regulars more often."""
         for _ in range(20):
             client_id, client_sex = self.rng.choices(self.clients, cum_weights=self.cum_weights)[0]
             if (sex is None or client_sex == sex) and (client_id, day) not in self.booked_days:
                 self.booked_days.add((client_id, day))
-                return client_id
+                return client_id, client_sex
         return None
 
 
@@ -87,14 +88,15 @@ def _fitting(journal: Journal, master_id: str, start: datetime, end: datetime, l
             and (sex is None or journal.cat.who[s.id] in (sex, "*"))]
 
 
-def _second_item(journal: Journal, master_id: str, sex: str | None, start: datetime) -> dict | None:
-    """Now and then a second service right after the first: same master, or a colleague."""
+def _second_item(journal: Journal, master_id: str, first: Service, sex: str, start: datetime) -> dict | None:
+    """Now and then another service right after the first: same master, or a colleague."""
     rng = journal.rng
     if rng.random() > SECOND_ITEM_SHARE:
         return None
     other = rng.choice([m for m in journal.skills if m != master_id]) if rng.random() < 0.5 else master_id
     # The engine checks hours and clashes; here only a plausible length is chosen.
-    options = _fitting(journal, other, start, start + timedelta(hours=2), start + timedelta(hours=3), sex)
+    options = [(s, m) for s, m in _fitting(journal, other, start, start + timedelta(hours=2),
+                                           start + timedelta(hours=3), sex) if s.id != first.id]
     if not options:
         return None
     return {"service_id": rng.choice(options)[0].id, "master_id": other}
@@ -150,12 +152,12 @@ def _try_slot(journal: Journal, master_id: str, start: datetime, end: datetime, 
     if not options:
         return None
     service, minutes = journal.rng.choice(options)
-    sex = _sex_for(journal, service)
-    client_id = journal.pick_client(sex, start.astimezone(journal.ctx.tz).date())
-    if client_id is None:
+    client = journal.pick_client(_sex_for(journal, service), start.astimezone(journal.ctx.tz).date())
+    if client is None:
         return None
+    client_id, sex = client
     first = {"service_id": service.id, "master_id": master_id}
-    second = _second_item(journal, master_id, sex, start + timedelta(minutes=minutes))
+    second = _second_item(journal, master_id, service, sex, start + timedelta(minutes=minutes))
     for items in ([first, second], [first]) if second else ([first],):
         if _book(journal, master_id, start, items, client_id) is not None:
             return start + timedelta(minutes=minutes + service.buffer_min)

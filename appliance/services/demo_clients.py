@@ -95,8 +95,9 @@ def _extras(rng: random.Random, card: dict, female: bool) -> None:
         card["email"] = _email(rng, card["first_name"], card["last_name"])
     if rng.random() < 0.8:
         card["source"] = _weighted(rng, names.CLIENT_SOURCES)
-    card["consents"] = {"sms": rng.random() < 0.9, "telegram": rng.random() < 0.55, "calls": True,
-                        "whatsapp": rng.random() < 0.2, "email": "email" in card and rng.random() < 0.6}
+    # Demo phone numbers are random and may belong to real people: no demo
+    # client ever consents to messages, so no reminder can reach a stranger.
+    card["consents"] = {"sms": False, "telegram": False, "calls": False, "whatsapp": False, "email": False}
     card["tags"] = [tag for tag, percent in names.CLIENT_TAGS if rng.random() * 100 < percent]
     if rng.random() < 0.05:
         card["allergies"] = rng.choice(names.CLIENT_ALLERGIES)
@@ -106,9 +107,10 @@ def _extras(rng: random.Random, card: dict, female: bool) -> None:
 
 def _history(rng: random.Random, card: dict, today: date) -> None:
     """Visits from before the box, as an import from the salon's old system would bring them."""
-    joined = today - timedelta(days=rng.randint(0, 1000))
+    # Everyone joined before the demo journal starts, so no visit predates its card.
+    joined = today - timedelta(days=rng.randint(8, 1000))
     card["joined_on"] = joined
-    room = (today - timedelta(days=8) - joined).days  # history ends before the demo journal starts
+    room = (today - timedelta(days=8) - joined).days
     if room < 30 or rng.random() < 0.35:
         return
     last = joined + timedelta(days=rng.randint(0, room))
