@@ -10,6 +10,8 @@ DEFAULTS = {
     "DATA_DIR": "/var/lib/salon-box",
     "DATABASE": None,  # default: DATA_DIR/box.sqlite3
     "TOKEN_TTL_MINUTES": 12 * 60,
+    "SESSION_IDLE_MINUTES": 30,
+    "SECRET_KEY": None,  # default: generated once into DATA_DIR/secret_key
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SENTRY_DSN": None,
     "LOG_LEVEL": "INFO",

@@ -1,0 +1,1 @@
+"""Administrator web interface of the box: server-rendered pages in ru/uz/en."""
