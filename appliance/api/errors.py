@@ -1,7 +1,7 @@
 """Every failure leaves the API as JSON: {"error": {"code", "message", "fields"?, "conflicts"?}}."""
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, render_template, request
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
@@ -50,6 +50,13 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+def _error(status: int, body: dict):
+    """JSON under /api/, a readable page elsewhere (the administrator's interface)."""
+    if request.path.startswith("/api/"):
+        return _json_error(status, body)
+    return render_template("error.html", status=status, message=body.get("message", "")), status
+
+
 def _json_error(status: int, body: dict) -> Response:
     conflicts = body.get("conflicts")
     if conflicts:
@@ -65,14 +72,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
-        return _json_error(exc.status, exc.body())
+        return _error(exc.status, exc.body())
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
-        return _json_error(exc.code or 500, {"code": code, "message": exc.description or exc.name})
+        return _error(exc.code or 500, {"code": code, "message": exc.description or exc.name})
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled error")
-        return _json_error(500, {"code": "internal_error", "message": "internal error; it has been logged"})
+        return _error(500, {"code": "internal_error", "message": "internal error; it has been logged"})

@@ -161,7 +161,7 @@ async function pickMasters(body, setup) {
   body.items = slot.items.map(i => ({service_id: i.service_id, master_id: i.master_id}));
 }
 
-export function openBookingDialog(setup, {start, masterId, slot} = {}, saved = () => {}) {
+export function openBookingDialog(setup, {start, day, masterId, slot} = {}, saved = () => {}) {
   onSaved = saved;
   form.reset();
   clearFieldErrors(form);
@@ -171,7 +171,7 @@ export function openBookingDialog(setup, {start, masterId, slot} = {}, saved = (
   document.getElementById('slot-list').innerHTML = '';
   document.getElementById('repeat-fields').hidden = true;
   addServiceRow('', masterId || 'any');
-  const when = start || new Date();
+  const when = start || day || new Date();
   form.elements.date.value = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}`;
   form.elements.time.value = start ? `${pad(when.getHours())}:${pad(when.getMinutes())}` : '';
   if (slot) {
@@ -202,7 +202,7 @@ function wireBookingDialog() {
 const details = document.getElementById('details-dialog');
 let current = null;
 
-export async function openBookingDetails(bookingId, setup, saved) {
+export async function openBookingDetails(bookingId, setup, saved, refreshOnly = false) {
   const T = setup.text;
   const booking = await api('GET', `/bookings/${bookingId}`);
   current = {booking, saved, setup};
@@ -223,7 +223,8 @@ export async function openBookingDetails(bookingId, setup, saved) {
   const history = await api('GET', `/bookings/${bookingId}/history`);
   document.getElementById('details-history').innerHTML = history.items.map(e =>
     `<li><time>${wallClock(e.at).replace('T', ' ').slice(0, 16)}</time> ${escapeHtml(e.to_status ? T.statuses[e.to_status] || e.to_status : e.kind)}${e.reason ? ' — ' + escapeHtml(e.reason) : ''}</li>`).join('');
-  if (!details.open) details.showModal();
+  // A refresh after a status change must not reopen a dialog the user has closed meanwhile.
+  if (!details.open && !refreshOnly) details.showModal();
 }
 
 async function changeStatus(button) {
@@ -235,7 +236,7 @@ async function changeStatus(button) {
   try {
     await api('POST', `/bookings/${booking.id}/status`, {status: button.dataset.status, reason: reasonInput.value});
     saved();
-    await openBookingDetails(booking.id, setup, saved);
+    await openBookingDetails(booking.id, setup, saved, true);
   } catch (error) {
     if (!(error instanceof ApiError)) { toast(setup.text.networkError); return; }
     if (!showFieldErrors(details, error)) { errorBox.hidden = false; errorBox.textContent = error.message; }

@@ -203,7 +203,8 @@ if (weekMaster) weekMaster.addEventListener('change', () => {
   calendar.refetchEvents();
 });
 const newBooking = document.getElementById('new-booking');
-if (newBooking) newBooking.addEventListener('click', () => openBookingDialog(setup, {}, () => calendar.refetchEvents()));
+if (newBooking) newBooking.addEventListener('click', () =>
+  openBookingDialog(setup, {day: calendar.getView().currentStart}, () => calendar.refetchEvents()));
 const newBlock = document.getElementById('new-block');
 if (newBlock) newBlock.addEventListener('click', () => openBlockDialog(setup, null, () => calendar.refetchEvents()));
 document.getElementById('find-free').addEventListener('click', () => openFreeTime(setup, slot =>
