@@ -49,6 +49,8 @@ demo() {
 }
 
 run_tests() {
+  # Browser tests drive Debian's Chromium (Playwright cannot download its own here).
+  need_packages chromium fonts-dejavu-core
   python_env
   exec "$VENV/bin/python" -m pytest "$@"
 }
