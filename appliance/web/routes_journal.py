@@ -29,6 +29,8 @@ def journal_strings() -> dict:
         "noSlots": _("No free time found in the next two weeks."),
         "any": _("Any master"),
         "newClient": _("New client"),
+        "attendee": {"booked": _("signed up"), "arrived": _("came"), "no_show": _("did not come"),
+                     "cancelled": _("cancelled")},
         "noMasterFree": _("No master is free at that time."),
     }
 

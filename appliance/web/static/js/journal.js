@@ -2,6 +2,7 @@
 import {api, query, toast, wallClock, ApiError} from './api.js';
 import {openBookingDialog, openBookingDetails} from './booking_dialog.js';
 import {openBlockDialog, openFreeTime} from './journal_tools.js';
+import {openGroupDialog} from './group_dialog.js';
 
 const setup = JSON.parse(document.getElementById('journal-setup').textContent);
 const T = setup.text;
@@ -151,6 +152,7 @@ function onEventClick(info) {
   const props = info.event.extendedProps;
   if (props.kind === 'booking') openBookingDetails(props.bookingId, setup, () => calendar.refetchEvents());
   if (props.kind === 'block' && setup.canBlock) openBlockDialog(setup, props.block, () => calendar.refetchEvents());
+  if (props.kind === 'group') openGroupDialog(props.event.id, setup, () => calendar.refetchEvents());
 }
 
 function onDateClick(info) {
