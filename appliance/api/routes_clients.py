@@ -5,6 +5,7 @@ from appliance.api.framework import endpoint
 from appliance.api.schemas import clients as schema
 from appliance.api.schemas.common import Page
 from appliance.api.views import client_out
+from appliance.domain.permissions import allowed
 from appliance.services import clients
 from appliance.services.context import SalonContext
 from appliance.services.lookup import fetch
@@ -18,7 +19,8 @@ bp = Blueprint("clients", __name__)
 def list_clients(actor, query):
     ctx = SalonContext.load()
     rows, total = clients.search_clients(query.q, query.status, query.tag, query.include_inactive,
-                                         query.limit, query.offset)
+                                         query.limit, query.offset,
+                                         by_phone=allowed(actor.role, "clients.contacts"))
     return Page[schema.ClientOut](items=[client_out(c, ctx, actor) for c in rows], total=total)
 
 

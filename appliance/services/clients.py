@@ -97,16 +97,22 @@ def status_of(client: Client, ctx: SalonContext) -> str:
 
 
 def search_clients(query: str = "", status: str | None = None, tag: str | None = None,
-                   include_inactive: bool = False, limit: int = 50, offset: int = 0):
+                   include_inactive: bool = False, limit: int = 50, offset: int = 0,
+                   by_phone: bool = True):
     """Clients matching every word of ``query`` (name part, phone digits or card number).
 
     Returns (rows, total). Status is computed from visit counters, so the
     filter is expressed in SQL over the same rule as ``client_status``.
+    ``by_phone=False`` (roles that may not see contacts) drops digit words,
+    so a search cannot reveal whose a phone number is.
     """
     ctx = SalonContext.load()
     where = [Client.active == True] if not include_inactive else []  # noqa: E712
     for word in query.split():
-        token = digits_of(word) if digits_of(word) == word.lstrip("+") else word.casefold()
+        is_digits = digits_of(word) == word.lstrip("+") and digits_of(word)
+        if is_digits and not by_phone:
+            continue
+        token = digits_of(word) if is_digits else word.casefold()
         if token:
             # instr() matches a plain substring: no LIKE wildcards to escape.
             where.append(fn.instr(Client.search_text, token) > 0)

@@ -148,7 +148,8 @@ def index():
     inactive = request.args.get("inactive") == "1"
     number = _page_number(request.args.get("page"))
     rows, total = client_service.search_clients(query, status or None, tag or None, inactive,
-                                                PAGE_SIZE, (number - 1) * PAGE_SIZE)
+                                                PAGE_SIZE, (number - 1) * PAGE_SIZE,
+                                                by_phone=allowed(g.actor.role, "clients.contacts"))
     # A scanned loyalty card (a barcode scanner types the number and Enter) opens the card at once.
     if query and total == 1 and (rows[0].card_number or "").casefold() == query.casefold():
         return redirect(url_for(".card", client_id=rows[0].id))

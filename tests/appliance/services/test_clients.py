@@ -80,3 +80,8 @@ def test_status_follows_completed_visits(people, system, small_salon):
     assert status_of(Client.get_by_id(client.id), ctx) == "new"
     assert [c.id for c in search_clients(status="new")[0]] == [client.id]
     assert search_clients(tag="VIP")[1] == 1
+
+
+def test_roles_without_contacts_cannot_search_by_phone(people):
+    assert search_clients("4455", by_phone=False)[1] == 3  # digit words are ignored, not matched
+    assert [c.first_name for c in search_clients("Rahimova 4455", by_phone=False)[0]] == ["Oʻgʻiloy"]
