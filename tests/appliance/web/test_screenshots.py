@@ -1,0 +1,45 @@
+"""Pictures of the journal, the booking dialog and the client card in each language, for a person to check.
+
+They are written to test-artifacts/screenshots/ (or $SALON_SCREENSHOTS).
+"""
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from appliance.domain.wallclock import local_to_utc
+from appliance.services.bookings import create_booking
+from tests.appliance.web.conftest import SCREENSHOTS, screenshot, sign_in
+from tests.appliance.web.test_journal_day import open_day
+
+TOMORROW = date.today() + timedelta(days=1)
+EXPECTED = {"ru": "Журнал", "uz": "Jurnal", "en": "Journal"}
+
+
+@pytest.fixture
+def booked_day(small_salon, system):
+    tz = ZoneInfo("Asia/Tashkent")
+    for hour, master in ((10, 0), (11, 1), (13, 0)):
+        create_booking(system, {"client_id": small_salon["client"].id,
+                                "starts_at": local_to_utc(datetime.combine(TOMORROW, time(hour)), tz),
+                                "items": [{"service_id": small_salon["cut"].id,
+                                           "master_id": small_salon["masters"][master].id}]})
+    return small_salon
+
+
+@pytest.mark.parametrize("language", ["ru", "uz", "en"])
+def test_screens_in_each_language(page, booked_day, language):
+    sign_in(page)
+    page.click(f".langswitch button[value={language}]")
+    page.wait_for_selector(f"html[lang={language}]")
+    open_day(page, TOMORROW)
+    assert page.inner_text(".mainnav a[aria-current=page]") == EXPECTED[language]
+    screenshot(page, f"journal-{language}")
+    page.click("#new-booking")
+    page.fill("#client-search", "Karimova")
+    page.wait_for_selector("#client-results li")
+    screenshot(page, f"booking-dialog-{language}")
+    page.goto(f"{page.base}/clients/{booked_day['client'].id}")
+    screenshot(page, f"client-card-{language}")
+    for name in ("journal", "booking-dialog", "client-card"):
+        assert (SCREENSHOTS / f"{name}-{language}.png").stat().st_size > 10_000
