@@ -77,7 +77,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
-        return _error(exc.code or 500, {"code": code, "message": exc.description or exc.name})
+        response = app.make_response(_error(exc.code or 500, {"code": code, "message": exc.description or exc.name}))
+        # Keep the headers the HTTP error itself carries, e.g. Allow on a 405 (RFC 9110).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

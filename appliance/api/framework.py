@@ -5,15 +5,20 @@ and permission; the OpenAPI document is built from these same declarations,
 so the document cannot drift from what the endpoints accept and return.
 """
 import functools
+import re
+import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from flask import Response, g, request
+from flask import Response, g, request, session
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 
 from appliance.domain.permissions import allowed
 from appliance.services.auth import actor_for_token
 from appliance.domain.wallclock import LocalTimeError, as_utc
 from appliance.services.errors import Forbidden, InvalidInput, ServiceError, Unauthorized
+from appliance.web.session_auth import session_actor
 
 # Permission for endpoints any signed-in caller may use.
 SIGNED_IN = "signed_in"
@@ -61,6 +66,16 @@ def validation_error(exc: ValidationError, prefix: str = "") -> InvalidInput:
     return InvalidInput(*fields[0], *fields[1:])
 
 
+@contextmanager
+def fields_renamed(pattern: str, replacement: str):
+    """Name fields as the request does when a use case labels them its own way (``re.sub`` on each)."""
+    try:
+        yield
+    except InvalidInput as exc:
+        fields = [(re.sub(pattern, replacement, name), reason) for name, reason in exc.fields]
+        raise InvalidInput(*fields[0], *fields[1:]) from None
+
+
 def instant(value, field: str, tz):
     """A request datetime as UTC: offsets are honoured, naive values read as salon wall-clock."""
     if value is None:
@@ -76,12 +91,31 @@ def instant(value, field: str, tz):
 def _authenticate(permission: str | None):
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if not header and session.get("token"):
+        actor = _session_actor()
+    elif scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send 'Authorization: Bearer <token>' (POST /api/v1/auth/login gives one)")
-    actor = actor_for_token(token.strip())
+    else:
+        actor = actor_for_token(token.strip())
     if permission != SIGNED_IN and not allowed(actor.role, permission):
         raise Forbidden(f"the {actor.role} role may not do this ({permission})")
     g.actor = actor
+    return actor
+
+
+def _session_actor():
+    """The web interface's signed-in user calling the API from its pages.
+
+    A cookie is sent by the browser on its own, so every state-changing call
+    must also carry the session's CSRF token in X-CSRF-Token.
+    """
+    if request.method not in ("GET", "HEAD"):
+        sent = request.headers.get("X-CSRF-Token", "")
+        if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+            raise Forbidden("missing or wrong X-CSRF-Token for a signed-in page")
+    actor = session_actor()
+    if actor is None:
+        raise Unauthorized("the session has ended; sign in again")
     return actor
 
 
@@ -89,6 +123,11 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.mimetype == "application/json":
         raise UnsupportedMediaType("send the body as application/json")
     raw = request.get_data(cache=False)
+    try:
+        # Syntax first, by the letter of JSON: pydantic's own parser would also take NaN and Infinity.
+        from_json(raw, allow_inf_nan=False)
+    except ValueError as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}") from None
     try:
         # Strict: JSON types must match the document ("5" is not an integer, 1 is not a boolean).
         return model.model_validate_json(raw or b"", strict=True)

@@ -47,7 +47,11 @@ def build_document(app: Flask, title: str, version: str) -> dict:
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                # The box's own pages call the API with their session cookie and an X-CSRF-Token header.
+                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "salon_box_session"},
+            },
         },
     }
 
@@ -73,7 +77,7 @@ def _operation_doc(rule, op, refs, defs) -> dict:
         responses[str(status)] = {"description": _ERROR_TEXT[status], "content": {
             "application/json": {"schema": refs[(ErrorResponse, "serialization")]}}}
     doc["responses"] = responses
-    doc["security"] = [] if op.permission is None else [{"bearerAuth": []}]
+    doc["security"] = [] if op.permission is None else [{"bearerAuth": []}, {"sessionCookie": []}]
     return doc
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from flask import Blueprint
 
-from appliance.api.framework import endpoint, instant
+from appliance.api.framework import endpoint, fields_renamed, instant
 from appliance.api.schemas import bookings as schema
 from appliance.api.views import booking_out, bookings_out, group_event_out, local
 from appliance.services import bookings, group_events, series
@@ -66,13 +66,10 @@ def create_booking(actor, body):
           permission="bookings.write", body=schema.BookingPatch, response=schema.BookingsOut, conflicts=True)
 def patch_booking(actor, booking_id, body):
     ctx = SalonContext.load()
-    changes = body.model_dump(exclude_unset=True)
+    changes = body.changes()
     scope = changes.pop("scope", "this")
     if "starts_at" in changes:
         changes["starts_at"] = instant(body.starts_at, "starts_at", ctx.tz)
-    for name in ("items", "client_id", "comment", "starts_at"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput(name, "cannot be null")
     if scope == "following":
         changed = series.update_following(actor, booking_id, changes)
     else:
@@ -125,7 +122,8 @@ def list_slots(actor, query):
         raise InvalidInput("master_id", "give one per service_id (or 'any')")
     requested = [(s, None if m == "any" else m) for s, m in zip(query.service_id, masters)]
     start = instant(query.starts_from, "starts_from", ctx.tz) or utc_now()
-    found = free_slots(requested, start, query.days, query.limit)
+    with fields_renamed(r"^services\.(\d+)\.(service_id|master_id)$", r"\2.\1"):  # query lists, not body items
+        found = free_slots(requested, start, query.days, query.limit)
     return schema.Slots(items=[schema.Slot(
         starts_at=local(s["starts_at"], ctx),
         items=[schema.SlotItem(**{**i, "starts_at": local(i["starts_at"], ctx), "ends_at": local(i["ends_at"], ctx)})
@@ -146,7 +144,9 @@ def list_group_events(actor, query):
           body=schema.GroupEventIn, response=schema.GroupEventOut, status=201, conflicts=True)
 def create_group_event(actor, body):
     ctx = SalonContext.load()
-    return group_event_out(group_events.create_event(actor, _booking_data(body, ctx)), ctx)
+    with fields_renamed(r"^event\.0\.", ""):  # the use case plans the event as item 0 of a visit
+        event = group_events.create_event(actor, _booking_data(body, ctx))
+    return group_event_out(event, ctx)
 
 
 @endpoint(bp, "GET", "/group-events/<event_id>", summary="One group event with attendees",

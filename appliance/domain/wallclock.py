@@ -57,9 +57,12 @@ def lenient_local_to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
 
 def as_utc(value: datetime, tz: ZoneInfo) -> datetime:
     """Aware datetimes are converted; naive ones are read as salon wall-clock."""
-    if value.tzinfo is None:
-        return local_to_utc(value, tz)
-    return value.astimezone(UTC)
+    try:
+        if value.tzinfo is None:
+            return local_to_utc(value, tz)
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise LocalTimeError(f"{value.isoformat()} is out of range") from None
 
 
 def to_local(instant: datetime, tz: ZoneInfo) -> datetime:

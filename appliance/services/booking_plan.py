@@ -89,18 +89,30 @@ def _typed_resource(model, given, type_name, needed_type, field):
 def assign_and_check(ctx: SalonContext, planned: list[PlannedItem], exclude_booking: str | None = None,
                      allow_outside_hours: bool = False, exclude_event: str | None = None) -> None:
     """Pick free rooms/equipment where needed and raise Conflict naming every clash."""
-    conflicts = []
-    for item in planned:
-        if item.room_id is None and item.service.room_type:
-            item.room_id = _first_free(Room, Room.room_type, item.service.room_type, item, exclude_booking)
-        if item.equipment_id is None and item.service.equipment_type:
-            item.equipment_id = _first_free(Equipment, Equipment.equipment_type, item.service.equipment_type,
-                                            item, exclude_booking)
-        conflicts += item_conflicts(ctx, item, exclude_booking, allow_outside_hours, exclude_event)
-    if conflicts:
-        first = conflicts[0]
-        raise Conflict(f"{first['resource']} {first['resource_name']} is not free: {first['reason']}",
-                       conflicts, code="booking_conflict")
+    try:
+        conflicts = []
+        for item in planned:
+            if item.room_id is None and item.service.room_type:
+                item.room_id = _first_free(Room, Room.room_type, item.service.room_type, item, exclude_booking)
+            if item.equipment_id is None and item.service.equipment_type:
+                item.equipment_id = _first_free(Equipment, Equipment.equipment_type,
+                                                item.service.equipment_type, item, exclude_booking)
+            conflicts += item_conflicts(ctx, item, exclude_booking, allow_outside_hours, exclude_event)
+        if conflicts:
+            first = conflicts[0]
+            raise Conflict(f"{first['resource']} {first['resource_name']} is not free: {first['reason']}",
+                           conflicts, code="booking_conflict")
+    except Conflict as exc:
+        _localise(exc.conflicts, ctx.tz)
+        raise
+
+
+def _localise(conflicts: list[dict], tz) -> None:
+    """Times in a conflict are shown like every other time of the API: in the salon's zone."""
+    for conflict in conflicts:
+        for name in ("starts_at", "ends_at"):
+            if conflict.get(name) is not None:
+                conflict[name] = conflict[name].astimezone(tz)
 
 
 def _first_free(model, type_field, needed, item, exclude_booking):

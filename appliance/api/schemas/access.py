@@ -4,7 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from appliance.api.schemas.catalogue import StaffOut
-from appliance.api.schemas.common import Input, Title
+from appliance.api.schemas.common import Input, Name
 
 
 class LoginIn(Input):
@@ -27,7 +27,7 @@ class MeOut(BaseModel):
 
 
 class DeviceIn(Input):
-    name: Title
+    name: Name
 
 
 class DeviceOut(BaseModel):

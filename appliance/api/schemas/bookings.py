@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from appliance.api.schemas.common import Id, Input, LocalDateTime, LongText, Minutes, Money, Title
+from appliance.api.schemas.common import Id, Input, LocalDateTime, LongText, Minutes, Money, Patch, Title, integer
 
 BookingStatus = Literal["requested", "confirmed", "arrived", "in_service", "completed", "no_show", "cancelled"]
 Source = Literal["admin", "phone", "online", "kiosk", "messenger"]
@@ -30,7 +30,7 @@ class BookingIn(Input):
     allow_outside_hours: bool = False
 
 
-class BookingPatch(Input):
+class BookingPatch(Patch):
     starts_at: LocalDateTime | None = None
     items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=10)
     client_id: Id | None = None
@@ -108,9 +108,9 @@ class BookingHistory(BaseModel):
 
 
 class SeriesIn(BookingIn):
-    every: int = Field(ge=1, le=52)
+    every: integer(ge=1, le=52)
     unit: Literal["day", "week"]
-    count: int = Field(ge=2, le=52)
+    count: integer(ge=2, le=52)
     skip_conflicts: bool = False
 
 
@@ -138,8 +138,8 @@ class SlotQuery(Input):
     master_id: list[Id | Literal["any"]] | None = Field(
         default=None, max_length=5, description="per service: a master id or 'any' (default any)")
     starts_from: LocalDateTime | None = Field(default=None, description="default: now")
-    days: int = Field(default=14, ge=1, le=62)
-    limit: int = Field(default=20, ge=1, le=200)
+    days: integer(ge=1, le=62) = 14
+    limit: integer(ge=1, le=200) = 20
 
 
 class SlotItem(BaseModel):
@@ -168,7 +168,7 @@ class GroupEventIn(Input):
     equipment_id: Id | None = None
     starts_at: LocalDateTime
     duration_min: Minutes | None = None
-    capacity: int = Field(ge=1, le=500)
+    capacity: integer(ge=1, le=500)
     price: Money | None = None
     allow_outside_hours: bool = False
 

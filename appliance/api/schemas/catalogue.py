@@ -1,16 +1,17 @@
 """Salon, staff, catalogue and resources."""
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
 from appliance.api.schemas.common import (
-    DayIntervals, Id, Input, LongText, Minutes, Money, Name, Patch, ShortText, Title,
+    DayIntervals, Email, Id, Input, Kind, LongText, Minutes, Money, Name, Patch, Title, integer,
 )
 from appliance.domain.money import SUPPORTED_CURRENCIES
 
 Role = Literal["owner", "manager", "administrator", "master"]
 Locale = Literal["ru", "uz", "en"]
 Color = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+Needs = Annotated[str, Field(max_length=64)]  # the room or equipment type a service needs
 
 
 class SalonOut(BaseModel):
@@ -37,7 +38,7 @@ class SalonPatch(Patch):
     phone: str | None = Field(default=None, max_length=32)
     opening_hours: list[DayIntervals] | None = Field(default=None, min_length=7, max_length=7)
     slot_step_min: Literal[5, 10, 15, 20, 30, 60] | None = None
-    lost_after_days: int | None = Field(default=None, ge=7, le=3650)
+    lost_after_days: integer(ge=7, le=3650) | None = None
     name_order: Literal["last_first", "first_last"] | None = None
 
 
@@ -63,10 +64,10 @@ class StaffIn(Input):
     position: str = Field(default="", max_length=100)
     role: Role
     phone: str | None = Field(default=None, max_length=32)
-    email: EmailStr | None = None
+    email: Email | None = None
     bookable: bool = False
     color: str = Field(default="#7c9cbf", pattern=r"^#[0-9a-fA-F]{6}$")
-    sort_order: int = Field(default=0, ge=0, le=10000)
+    sort_order: integer(ge=0, le=10000) = 0
     username: str | None = Field(default=None, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     password: str | None = Field(default=None, min_length=1, max_length=200)
     locale: Locale = "ru"
@@ -80,10 +81,10 @@ class StaffPatch(Patch):
     position: str | None = Field(default=None, max_length=100)
     role: Role | None = None
     phone: str | None = Field(default=None, max_length=32)
-    email: EmailStr | None = None
+    email: Email | None = None
     bookable: bool | None = None
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
-    sort_order: int | None = Field(default=None, ge=0, le=10000)
+    sort_order: integer(ge=0, le=10000) | None = None
     username: str | None = Field(default=None, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     password: str | None = Field(default=None, min_length=1, max_length=200)
     locale: Locale | None = None
@@ -123,7 +124,7 @@ class CategoryOut(BaseModel):
 class CategoryIn(Input):
     name: Title
     parent_id: Id | None = None
-    sort_order: int = Field(default=0, ge=0, le=10000)
+    sort_order: integer(ge=0, le=10000) = 0
 
 
 class CategoryPatch(Patch):
@@ -131,7 +132,7 @@ class CategoryPatch(Patch):
 
     name: Title | None = None
     parent_id: Id | None = None
-    sort_order: int | None = Field(default=None, ge=0, le=10000)
+    sort_order: integer(ge=0, le=10000) | None = None
     active: bool | None = None
 
 
@@ -156,13 +157,13 @@ class ServiceIn(Input):
     name: Title
     description: LongText = ""
     duration_min: Minutes
-    buffer_min: int = Field(default=0, ge=0, le=240)
+    buffer_min: integer(ge=0, le=240) = 0
     price: Money
     price_max: Money | None = None
-    room_type: ShortText | None = None
-    equipment_type: ShortText | None = None
+    room_type: Needs | None = None
+    equipment_type: Needs | None = None
     bookable_online: bool = True
-    sort_order: int = Field(default=0, ge=0, le=10000)
+    sort_order: integer(ge=0, le=10000) = 0
 
 
 class ServicePatch(Patch):
@@ -172,13 +173,13 @@ class ServicePatch(Patch):
     name: Title | None = None
     description: LongText | None = None
     duration_min: Minutes | None = None
-    buffer_min: int | None = Field(default=None, ge=0, le=240)
+    buffer_min: integer(ge=0, le=240) | None = None
     price: Money | None = None
     price_max: Money | None = None
-    room_type: ShortText | None = None
-    equipment_type: ShortText | None = None
+    room_type: Needs | None = None
+    equipment_type: Needs | None = None
     bookable_online: bool | None = None
-    sort_order: int | None = Field(default=None, ge=0, le=10000)
+    sort_order: integer(ge=0, le=10000) | None = None
     active: bool | None = None
 
 
@@ -192,14 +193,14 @@ class RoomOut(BaseModel):
 
 class RoomIn(Input):
     name: Title
-    room_type: Title
-    capacity: int = Field(default=1, ge=1, le=100)
+    room_type: Kind
+    capacity: integer(ge=1, le=100) = 1
 
 
 class RoomPatch(Patch):
     name: Title | None = None
-    room_type: Title | None = None
-    capacity: int | None = Field(default=None, ge=1, le=100)
+    room_type: Kind | None = None
+    capacity: integer(ge=1, le=100) | None = None
     active: bool | None = None
 
 
@@ -212,12 +213,12 @@ class EquipmentOut(BaseModel):
 
 class EquipmentIn(Input):
     name: Title
-    equipment_type: Title
+    equipment_type: Kind
 
 
 class EquipmentPatch(Patch):
     name: Title | None = None
-    equipment_type: Title | None = None
+    equipment_type: Kind | None = None
     active: bool | None = None
 
 

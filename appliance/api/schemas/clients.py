@@ -2,9 +2,9 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
-from appliance.api.schemas.common import Day, Id, Input, LongText, Name, Patch
+from appliance.api.schemas.common import Day, Email, Id, Input, LongText, Name, Patch, integer
 
 Gender = Literal["female", "male", "other"]
 Status = Literal["potential", "new", "regular", "lost"]
@@ -41,7 +41,7 @@ class ClientOut(BaseModel):
 class _ClientFields(Input):
     middle_name: str = Field(default="", max_length=100)
     extra_phones: list[str] = Field(default_factory=list, max_length=5)
-    email: EmailStr | None = None
+    email: Email | None = None
     birthday: Day | None = None
     gender: Gender | None = None
     source: str | None = Field(default=None, max_length=64)
@@ -68,7 +68,7 @@ class ClientPatch(Patch):
     middle_name: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=32)
     extra_phones: list[str] | None = Field(default=None, max_length=5)
-    email: EmailStr | None = None
+    email: Email | None = None
     birthday: Day | None = None
     gender: Gender | None = None
     source: str | None = Field(default=None, max_length=64)
@@ -86,8 +86,8 @@ class ClientQuery(Input):
     status: Status | None = None
     tag: str | None = Field(default=None, max_length=64)
     include_inactive: bool = False
-    limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    limit: integer(ge=1, le=500) = 50
+    offset: integer(ge=0, le=1_000_000_000) = 0
 
 
 class MergeIn(Input):
