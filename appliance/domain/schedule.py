@@ -71,7 +71,8 @@ class StaffSchedule:
         in_force = [p for p in self.patterns if p.covers(day)]
         if not in_force:
             return []
-        latest = max(in_force, key=lambda p: p.valid_from)
+        # Of templates starting the same day, the one listed later (created later) wins.
+        latest = max(enumerate(in_force), key=lambda pair: (pair[1].valid_from, pair[0]))[1]
         return sorted(latest.intervals_on(day))
 
 

@@ -23,12 +23,13 @@ def check_price(field: str, amount: Decimal | None, currency: str) -> None:
         raise InvalidInput(field, str(exc)) from None
 
 
-def _check_service(data: dict, currency: str) -> None:
+def _check_service(data: dict, currency: str, category_changed: bool = True) -> None:
     check_price("price", data.get("price"), currency)
     check_price("price_max", data.get("price_max"), currency)
     if data.get("price_max") is not None and data["price_max"] < data["price"]:
         raise InvalidInput("price_max", "must not be below price")
-    fetch(ServiceCategory, data["category_id"], field="category_id", active_only=True)
+    if category_changed:  # a service of a category retired later must stay editable
+        fetch(ServiceCategory, data["category_id"], field="category_id", active_only=True)
 
 
 def create_category(actor: Actor, data: dict) -> ServiceCategory:
@@ -42,9 +43,11 @@ def update_category(actor: Actor, category_id: str, changes: dict) -> ServiceCat
     """Rename, reorder, move or deactivate a category."""
     category = fetch(ServiceCategory, category_id)
     if changes.get("parent_id"):
-        if changes["parent_id"] == category_id:
-            raise InvalidInput("parent_id", "a category cannot be its own parent")
-        fetch(ServiceCategory, changes["parent_id"], field="parent_id", active_only=True)
+        parent = fetch(ServiceCategory, changes["parent_id"], field="parent_id", active_only=True)
+        while parent is not None:  # walk up: the new parent must not be this category or below it
+            if parent.id == category_id:
+                raise InvalidInput("parent_id", "a category cannot be placed under itself")
+            parent = parent.parent
     if apply_changes(category, changes, {"name", "parent_id", "sort_order", "active"}):
         category.save()
     return category
@@ -68,7 +71,7 @@ def update_service(actor: Actor, service_id: str, changes: dict) -> Service:
     with database.atomic():
         diff = apply_changes(service, changes, SERVICE_FIELDS)
         _check_service({f: getattr(service, f) for f in ("price", "price_max", "category_id")},
-                       ctx.currency)
+                       ctx.currency, category_changed="category_id" in diff)
         if diff:
             service.save()
         money = {k: [str(v[0]), str(v[1])] for k, v in diff.items() if k in ("price", "price_max")}

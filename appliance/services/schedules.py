@@ -115,7 +115,7 @@ def schedules_for(staff_ids, first: date, last: date) -> dict:
     """Domain StaffSchedule per master, holding the rules that touch [first, last]."""
     result = {sid: rules.StaffSchedule() for sid in staff_ids}
     for p in WorkPattern.select().where(WorkPattern.staff.in_(staff_ids) & (WorkPattern.active == True)  # noqa: E712
-                                        & (WorkPattern.valid_from <= last)):
+                                        & (WorkPattern.valid_from <= last)).order_by(WorkPattern.created_at):
         if p.valid_until is None or p.valid_until >= first:
             days = tuple(tuple(rules.parse_interval(i) for i in day) for day in p.days)
             result[p.staff_id].patterns.append(

@@ -62,8 +62,9 @@ def update_staff(actor: Actor, staff_id: str, changes: dict) -> Staff:
     password = changes.pop("password", None)
     if "role" in changes:
         _check_role_change(actor, changes["role"])
-        if staff.role == OWNER and actor.role != OWNER:
-            raise Forbidden("only an owner can change an owner's role")
+    touches_access = {"role", "username", "active"} & set(changes) or password is not None
+    if staff.role == OWNER and actor.role != OWNER and touches_access:
+        raise Forbidden("only an owner can change an owner's role, sign-in or password")
     if "phone" in changes:
         changes["phone"] = _normalised_phone(changes["phone"])
     _check_username(changes.get("username"), staff.id)
@@ -90,6 +91,9 @@ def set_skills(actor: Actor, staff_id: str, skills: list[dict]) -> list[StaffSer
     for index, skill in enumerate(skills):
         fetch(Service, skill["service_id"], field=f"skills.{index}.service_id")
         check_price(f"skills.{index}.price", skill.get("price"), currency)
+        check_price(f"skills.{index}.price_max", skill.get("price_max"), currency)
+        if skill.get("price_max") is not None and (skill.get("price") is None or skill["price_max"] < skill["price"]):
+            raise InvalidInput(f"skills.{index}.price_max", "needs a price and must not be below it")
         if skill["service_id"] in wanted:
             raise InvalidInput(f"skills.{index}.service_id", "listed twice")
         wanted[skill["service_id"]] = skill

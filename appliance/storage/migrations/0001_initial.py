@@ -34,7 +34,7 @@ def up(migrator, db):
         staff = ForeignKeyField(Staff, on_delete='RESTRICT')
         date_from = DateField()
         date_to = DateField()
-        reason = CharField(max_length=16)
+        reason = CharField(max_length=32)
         note = TextField(default='')
         active = BooleanField(default=True)
         class Meta:

@@ -38,7 +38,7 @@ class Absence(SyncedModel):
     staff = ForeignKeyField(Staff, backref="absences", on_delete="RESTRICT")
     date_from = DateField()
     date_to = DateField()
-    reason = CharField(max_length=16)
+    reason = CharField(max_length=32)
     note = TextField(default="")
     active = BooleanField(default=True)
 
