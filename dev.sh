@@ -42,8 +42,9 @@ demo() {
   host="$(hostname -I 2>/dev/null | awk '{print $1}')"
   echo
   echo "Salon box is starting under gunicorn. Open:"
-  echo "  http://${host:-localhost}:${port}/api/v1/openapi.json   (API; sign in with POST /api/v1/auth/login)"
-  echo "  sign-in names and passwords: $DEMO_DATA/demo-credentials.txt"
+  echo "  http://${host:-localhost}:${port}/                      the administrator's interface"
+  echo "  http://${host:-localhost}:${port}/api/v1/openapi.json   the API document"
+  echo "  sign-in names and passwords: $DEMO_DATA/demo-credentials.txt (try 'admin')"
   echo
   exec "$VENV/bin/salon-box" --data-dir "$DEMO_DATA" serve --bind "$DEMO_BIND"
 }
