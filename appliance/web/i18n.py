@@ -1,5 +1,6 @@
 """Languages (ru, uz Latin, en) and locale-aware formatting of dates, times and money (PL5)."""
 from decimal import Decimal
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -31,7 +32,8 @@ def select_timezone() -> str | None:
 
 def init_babel(app) -> None:
     """Attach Flask-Babel and the template helpers."""
-    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone,
+          default_translation_directories=str(Path(__file__).with_name("translations")))
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale)
     app.jinja_env.filters.update(money=money, day=day_text, clock=clock_text, moment=moment_text)
     app.jinja_env.globals["first_weekday"] = first_weekday

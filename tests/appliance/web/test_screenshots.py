@@ -43,3 +43,16 @@ def test_screens_in_each_language(page, booked_day, language):
     screenshot(page, f"client-card-{language}")
     for name in ("journal", "booking-dialog", "client-card"):
         assert (SCREENSHOTS / f"{name}-{language}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1280, 800), (800, 1280)])
+def test_pages_fit_reception_screens_and_tablets(page, booked_day, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page)
+    for path in ("/journal", "/clients", f"/clients/{booked_day['client'].id}", "/schedules"):
+        page.goto(page.base + path)
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}x{height}"
+    open_day(page, TOMORROW)
+    screenshot(page, f"journal-tablet-{width}x{height}")
