@@ -2,6 +2,9 @@
 from datetime import date
 
 from flask import Blueprint, g, render_template, request
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from appliance.domain.permissions import allowed
@@ -54,6 +57,16 @@ def _catalogue() -> dict:
     }
 
 
+def _date_names() -> dict:
+    """Month and weekday names from CLDR: browsers lack some locales (Uzbek) in their own data."""
+    locale = Locale.parse(str(get_locale()))
+    months = get_month_names("wide", context="format", locale=locale)
+    days = get_day_names("abbreviated", context="format", locale=locale)
+    return {"months": [months[m] for m in range(1, 13)],
+            # JavaScript counts weekdays from Sunday = 0; CLDR from Monday = 0.
+            "days": [days[(d - 1) % 7] for d in range(7)]}
+
+
 @bp.get("/journal")
 @page("bookings.read")
 def day():
@@ -75,6 +88,6 @@ def day():
         "opens": min(i[0] for i in hours), "closes": max(i[1] for i in hours),
         "canWrite": allowed(g.actor.role, "bookings.write"),
         "canBlock": allowed(g.actor.role, "schedules.write"),
-        **_catalogue(), "text": journal_strings(),
+        **_catalogue(), "text": journal_strings(), "names": _date_names(),
     }
     return render_template("journal.html", setup=setup, view=view)

@@ -17,6 +17,18 @@ const pad = n => String(n).padStart(2, '0');
 export const isoLocal = d => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`;
 const isoDate = d => isoLocal(d).slice(0, 10);
 
+// The title from CLDR names sent by the server: browsers lack some locales (Uzbek) in Intl.
+function viewTitle(view) {
+  const start = view.currentStart;
+  const end = new Date(view.currentEnd.getTime() - 1);
+  const {months, days} = setup.names;
+  if (isoDate(start) === isoDate(end)) {
+    return `${days[start.getDay()]}, ${start.getDate()} ${months[start.getMonth()]} ${start.getFullYear()}`;
+  }
+  const head = start.getMonth() === end.getMonth() ? `${start.getDate()}` : `${start.getDate()} ${months[start.getMonth()]}`;
+  return `${head} – ${end.getDate()} ${months[end.getMonth()]} ${end.getFullYear()}`;
+}
+
 function resources() {
   if (setup.view === 'rooms') return setup.rooms;
   if (setup.view === 'equipment') return setup.equipment;
@@ -184,8 +196,9 @@ const calendar = EventCalendar.create(document.getElementById('journal'), {
   eventResize: saveMove,
   eventClick: onEventClick,
   dateClick: onDateClick,
+  dayHeaderFormat: date => `${setup.names.days[date.getDay()]} ${date.getDate()}`,
   datesSet: info => {
-    document.getElementById('journal-title').textContent = info.view.title;
+    document.getElementById('journal-title').textContent = viewTitle(info.view);
     document.getElementById('jump-date').value = isoDate(info.view.currentStart);
   },
 });
