@@ -4,6 +4,7 @@ Everything goes through the real service layer (set_up, create_service,
 create_staff, set_skills, create_pattern, create_client, create_booking), so
 the rows, indexes, change log and audit log look exactly like a box in use.
 """
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -38,7 +39,8 @@ class Seeded:
     first_day: date  # first local day with seeded bookings
     days: int
     service_id: str  # the measured service
-    service_minutes: int  # its duration + buffer
+    service_duration: int  # its length in minutes
+    service_minutes: int  # its length + clean-up buffer
     unfittable_id: str
     masters: list = field(default_factory=list)  # master ids in display order
     clients: list = field(default_factory=list)
@@ -151,6 +153,89 @@ def seed(data_dir: str, bookings: int = 5000, masters: int = 30, days: int = 14,
     timings["bookings_s"] = time.perf_counter() - began
     working_minutes = masters * days * (CLOSE.hour - OPEN.hour) * 60
     return Seeded(data_dir=data_dir, first_day=first_day, days=days, service_id=services[0].id,
-                  service_minutes=SERVICES[0][1] + SERVICES[0][2], unfittable_id=unfittable.id,
+                  service_duration=SERVICES[0][1], service_minutes=SERVICES[0][1] + SERVICES[0][2], unfittable_id=unfittable.id,
                   masters=[m.id for m in staff], clients=people, token=token, bookings=made,
                   rejected=rejected, occupancy=occupied_minutes / working_minutes, timings=timings)
+
+
+def add_history(data_dir: str, days: int, seeded_days: int = 14) -> tuple[int, float]:
+    """Copy the seeded bookings into the past, ``days`` back, as completed visits: (items added, seconds).
+
+    Bulk SQL, not the service layer (no change log, no audit rows): the point
+    is only the size of the booking tables that every availability query and
+    conflict check reads, as on a box that has been in use for a while.
+    """
+    import sqlite3
+    from pathlib import Path
+
+    from appliance.domain.ids import new_id
+
+    began = time.perf_counter()
+    db = sqlite3.connect(str(Path(data_dir) / "box.sqlite3"))
+    rng = random.Random(99)
+    booking_cols = [r[1] for r in db.execute("PRAGMA table_info(booking)")]
+    item_cols = [r[1] for r in db.execute("PRAGMA table_info(booking_item)")]
+    bookings = db.execute("SELECT * FROM booking").fetchall()
+    items = {row[item_cols.index("booking_id")]: row for row in db.execute("SELECT * FROM booking_item")}
+    stamp = "%Y-%m-%d %H:%M:%S.%f"
+
+    def shifted(text, delta):
+        return (datetime.strptime(text, stamp) - delta).strftime(stamp)
+
+    added = 0
+    with db:
+        for block in range(1, -(-days // seeded_days) + 1):
+            delta = timedelta(days=seeded_days * block)
+            new_bookings, new_items = [], []
+            for row in bookings:
+                booking = list(row)
+                booking[0] = new_id()
+                booking[booking_cols.index("code")] = f"{rng.randrange(100000, 1000000)}"
+                booking[booking_cols.index("status")] = "completed"
+                for name in ("starts_at", "ends_at"):
+                    booking[booking_cols.index(name)] = shifted(booking[booking_cols.index(name)], delta)
+                item = list(items[row[0]])
+                item[0] = new_id()
+                item[item_cols.index("booking_id")] = booking[0]
+                for name in ("starts_at", "ends_at", "busy_until"):
+                    item[item_cols.index(name)] = shifted(item[item_cols.index(name)], delta)
+                new_bookings.append(booking)
+                new_items.append(item)
+            db.executemany(f"INSERT INTO booking VALUES ({','.join('?' * len(booking_cols))})", new_bookings)
+            db.executemany(f"INSERT INTO booking_item VALUES ({','.join('?' * len(item_cols))})", new_items)
+            added += len(new_items)
+    db.close()
+    return added, time.perf_counter() - began
+
+
+def booking_payloads(seeded: Seeded, clients: int, per_client: int) -> tuple[list[list[bytes]], str, object]:
+    """Distinct, free master/time pairs on days after the seeded ones, dealt round-robin to clients.
+
+    Returns the bodies per client, a description, and the last day used.
+    """
+    step = seeded.service_minutes  # duration + buffer: back to back, never overlapping
+    starts = []
+    minute = OPEN.hour * 60
+    while minute + seeded.service_duration <= CLOSE.hour * 60:
+        starts.append(minute)
+        minute += step
+    per_day = len(starts) * len(seeded.masters)
+    needed = clients * per_client
+    days = -(-needed // per_day)
+    first = seeded.first_day + timedelta(days=seeded.days + 1)
+    dealt = [[] for _ in range(clients)]
+    i = 0
+    for d in range(days):
+        day = first + timedelta(days=d)
+        for minute in starts:
+            at = datetime.combine(day, wall(minute // 60, minute % 60), tzinfo=TZ).isoformat()
+            for master in seeded.masters:
+                if i >= needed:
+                    break
+                client = seeded.clients[i % len(seeded.clients)]
+                dealt[i % clients].append(json.dumps({
+                    "client_id": client, "starts_at": at,
+                    "items": [{"service_id": seeded.service_id, "master_id": master}]}).encode())
+                i += 1
+    last = first + timedelta(days=days - 1)
+    return dealt, f"{first} .. {last}, {len(starts)} starts/master/day", last
