@@ -11,7 +11,9 @@ Rules, shared with the booking engine so that what is offered can be booked:
 - services of one visit follow each other without a gap, possibly with
   different masters; the visit's own items never conflict with each other.
 """
+import heapq
 from dataclasses import dataclass, field
+from itertools import islice
 
 from appliance.domain.intervals import covers, is_free, subtract
 
@@ -69,18 +71,19 @@ def find_slots(needs: list[Need], calendar: Calendar, earliest: int, latest: int
     """
     if not needs or limit <= 0:
         return []
-    first = needs[0]
-    found = []
-    for rank, master in enumerate(first.masters):
-        for start in _candidate_starts(first, master, calendar, earliest, latest, step, grid_origin):
-            placements = _place(needs, 0, start, calendar, master)
-            if placements:
-                found.append((start, rank, Slot(start, tuple(placements))))
-                break_after = sum(1 for f in found if f[1] == rank) >= limit
-                if break_after:
-                    break
-    found.sort(key=lambda f: (f[0], f[1]))
-    return [slot for _, _, slot in found[:limit]]
+    streams = [_slots_of(needs, calendar, master, rank, earliest, latest, step, grid_origin)
+               for rank, master in enumerate(needs[0].masters)]
+    # Each master's slots come in time order; merging the streams lazily stops
+    # as soon as the first ``limit`` are known.
+    return [slot for _, _, slot in islice(heapq.merge(*streams), limit)]
+
+
+def _slots_of(needs, calendar, master, rank, earliest, latest, step, grid_origin):
+    """(start, rank, slot) for every start where the visit fits beginning with ``master``."""
+    for start in _candidate_starts(needs[0], master, calendar, earliest, latest, step, grid_origin):
+        placements = _place(needs, 0, start, calendar, master)
+        if placements:
+            yield start, rank, Slot(start, tuple(placements))
 
 
 def _candidate_starts(need, master, calendar, earliest, latest, step, grid_origin):

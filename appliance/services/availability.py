@@ -60,19 +60,31 @@ def free_slots(requested: list[tuple[str, str | None]], start: datetime, days: i
     equipment = sorted({e for n in needs for e in (n.equipment or ())})
     longest = sum(max(n.durations.values(), default=0) + n.buffer for n in needs)
     step = ctx.salon.slot_step_min * 60
+    first_day = start.astimezone(ctx.tz).date()
     found = []
-    day = start.astimezone(ctx.tz).date()
-    for _ in range(days):
-        day_start, day_end = day_bounds(day, ctx.tz)
-        window_start = max(start, day_start)
+    # The nearest slot is usually today: search it alone first, then the rest of the
+    # horizon with one load of the calendar instead of one per day.
+    for first, count in ((first_day, 1), (first_day + timedelta(days=1), days - 1)):
+        if count <= 0 or len(found) >= limit:
+            continue
+        window_start = max(start, day_bounds(first, ctx.tz)[0])
+        window_end = day_bounds(first + timedelta(days=count - 1), ctx.tz)[1]
         calendar = load_calendar(ctx, masters, rooms, equipment, window_start,
-                                 day_end + timedelta(seconds=longest))
-        found += find_slots(needs, calendar, epoch(window_start), epoch(day_end), step,
+                                 window_end + timedelta(seconds=longest))
+        found += _search_days(needs, calendar, first, count, window_start, step, ctx, limit - len(found))
+    return [_slot_dict(slot) for slot in found]
+
+
+def _search_days(needs, calendar, first, count, window_start, step, ctx, limit):
+    """Slots day by day over a loaded calendar: the grid restarts at each local midnight."""
+    found = []
+    for offset in range(count):
+        day_start, day_end = day_bounds(first + timedelta(days=offset), ctx.tz)
+        found += find_slots(needs, calendar, epoch(max(window_start, day_start)), epoch(day_end), step,
                             epoch(day_start), limit - len(found))
         if len(found) >= limit:
             break
-        day += timedelta(days=1)
-    return [_slot_dict(slot) for slot in found]
+    return found
 
 
 def _slot_dict(slot) -> dict:

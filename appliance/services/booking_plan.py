@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from appliance.domain.intervals import covers, merge, overlaps, saturated
-from appliance.services.calendar import epoch, occupations, room_capacities
+from appliance.services.calendar import MAX_ITEM_SPAN, epoch, occupations, room_capacities
 from appliance.services.context import SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
@@ -59,6 +59,8 @@ def plan_items(specs: list[dict], start: datetime, prefix: str = "items") -> lis
         room_id = _typed_resource(Room, spec.get("room_id"), "room_type", service.room_type, f"{field}.room_id")
         equipment_id = _typed_resource(Equipment, spec.get("equipment_id"), "equipment_type",
                                        service.equipment_type, f"{field}.equipment_id")
+        if timedelta(minutes=duration + service.buffer_min) >= MAX_ITEM_SPAN:
+            raise InvalidInput(f"{field}.duration_min", "a service with its clean-up must be shorter than a day")
         ends_at = cursor + timedelta(minutes=duration)
         planned.append(PlannedItem(index, service, master, room_id, equipment_id, cursor, ends_at,
                                    ends_at + timedelta(minutes=service.buffer_min), price, spec.get("id")))

@@ -37,13 +37,13 @@ def create_booking(actor: Actor, data: dict, series_id: str | None = None) -> Bo
             code=_new_code(), client=client, status=status, source=data.get("source") or "admin",
             comment=data.get("comment") or "", series=series_id, starts_at=planned[0].starts_at,
             ends_at=planned[-1].ends_at, total=sum(p.price for p in planned), created_by=actor.id)
-        _write_items(booking, planned)
+        _write_items(booking, planned, creating=True)
         _history(actor, booking, "created", None, status, changes={"items": _items_summary(planned)})
     return booking
 
 
-def _write_items(booking: Booking, planned: list[PlannedItem]) -> None:
-    existing = {i.id: i for i in BookingItem.select().where(BookingItem.booking == booking)}
+def _write_items(booking: Booking, planned: list[PlannedItem], creating: bool = False) -> None:
+    existing = {} if creating else {i.id: i for i in BookingItem.select().where(BookingItem.booking == booking)}
     kept = set()
     for p in planned:
         values = dict(position=p.index, service=p.service, master=p.master, room=p.room_id,

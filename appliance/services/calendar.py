@@ -15,6 +15,11 @@ from appliance.storage.models.catalogue import Room
 from appliance.storage.models.schedules import TimeBlock
 
 
+# The longest a booking item or group event may hold a resource (service plus clean-up).
+# Bounding lookups by it lets the (resource, starts_at) index skip all history.
+MAX_ITEM_SPAN = timedelta(hours=24)
+
+
 def epoch(moment: datetime) -> int:
     """Seconds since the epoch of an aware datetime."""
     return int(moment.timestamp())
@@ -33,7 +38,8 @@ def item_occupations(start: datetime, end: datetime, exclude_booking: str | None
              .join(Booking)
              .where(column.in_(ids) & (BookingItem.active == True)  # noqa: E712
                     & Booking.status.in_(HOLDING)
-                    & (BookingItem.starts_at < end) & (BookingItem.busy_until > start)))
+                    & (BookingItem.starts_at < end) & (BookingItem.starts_at > start - MAX_ITEM_SPAN)
+                    & (BookingItem.busy_until > start)))
     if exclude_booking:
         query = query.where(BookingItem.booking != exclude_booking)
     return [("booking", r[1], r[0], r[2], r[3]) for r in query.tuples()]
@@ -45,7 +51,8 @@ def event_occupations(start: datetime, end: datetime, exclude_event: str | None 
     column = getattr(GroupEvent, name)
     query = (GroupEvent.select(column, GroupEvent.id, GroupEvent.starts_at, GroupEvent.busy_until)
              .where(column.in_(ids) & (GroupEvent.active == True) & (GroupEvent.status == "scheduled")  # noqa: E712
-                    & (GroupEvent.starts_at < end) & (GroupEvent.busy_until > start)))
+                    & (GroupEvent.starts_at < end) & (GroupEvent.starts_at > start - MAX_ITEM_SPAN)
+                    & (GroupEvent.busy_until > start)))
     if exclude_event:
         query = query.where(GroupEvent.id != exclude_event)
     return [("group_event", r[1], r[0], r[2], r[3]) for r in query.tuples()]
