@@ -58,7 +58,7 @@ run_tests() {
 
 bench() {
   python_env
-  exec "$VENV/bin/python" -m bench.booking_bench "$@"
+  exec "$VENV/bin/python" bench/booking_bench.py "$@"
 }
 
 case "${1:-}" in

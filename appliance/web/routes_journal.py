@@ -47,9 +47,9 @@ def _catalogue() -> dict:
     return {
         "masters": [{"id": m.id, "title": f"{m.first_name} {m.last_name}".strip(), "color": m.color}
                     for m in masters],
-        "rooms": [{"id": r.id, "title": r.name, "capacity": r.capacity}
+        "rooms": [{"id": r.id, "title": r.name, "capacity": r.capacity, "type": r.room_type}
                   for r in Room.select().where(Room.active == True).order_by(Room.name)],  # noqa: E712
-        "equipment": [{"id": e.id, "title": e.name}
+        "equipment": [{"id": e.id, "title": e.name, "type": e.equipment_type}
                       for e in Equipment.select().where(Equipment.active == True).order_by(Equipment.name)],  # noqa: E712
         "services": [{"id": s.id, "name": s.name, "category": s.category.name, "duration": s.duration_min,
                       "price": str(s.price), "price_max": str(s.price_max) if s.price_max else None,

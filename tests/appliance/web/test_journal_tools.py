@@ -71,3 +71,28 @@ def test_blocked_time_is_shown_and_removed(page, small_salon, system):
     page.click("#block-remove")
     page.wait_for_selector(".ec-event.blocked", state="detached")
     assert not TimeBlock.get().active
+
+
+def test_new_client_in_place_with_a_bad_phone_keeps_what_was_typed(page, small_salon):
+    sign_in(page)
+    open_day(page, TOMORROW)
+    page.click("#new-booking")
+    page.fill("#client-search", "Zarina")
+    page.click("#client-results li.create")
+    page.fill("#new-client input[name=last_name]", "Qodirova")
+    page.fill("#new-client input[name=phone]", "12345")
+    page.select_option("#service-rows .service-row >> nth=0 >> .service-select", small_salon["laser"].id)
+    assert page.is_visible("#service-rows .room-field") and page.is_visible("#service-rows .equipment-field")
+    page.select_option("#service-rows .service-row >> nth=0 >> .master-select", small_salon["masters"][0].id)
+    page.select_option("#service-rows .service-row >> nth=0 >> .room-select", small_salon["room"].id)
+    page.fill("#booking-form input[name=time]", "12:00")
+    page.click("#booking-save")
+    error = page.wait_for_selector("#new-client .has-error .error")
+    assert error.inner_text()
+    assert page.input_value("#new-client input[name=first_name]") == "Zarina"
+    assert page.input_value("#new-client input[name=last_name]") == "Qodirova"
+    page.fill("#new-client input[name=phone]", "+998 90 765 43 21")
+    page.click("#booking-save")
+    page.wait_for_selector("#booking-dialog[open]", state="detached")
+    (item,) = Booking.get().items
+    assert item.room_id == small_salon["room"].id and item.equipment_id == small_salon["laser_unit"].id

@@ -16,7 +16,22 @@ function addServiceRow(serviceId = '', masterId = 'any') {
   row.querySelectorAll('[data-field]').forEach(el => { el.dataset.field = el.dataset.field.replace('.N.', `.${index}.`); });
   row.querySelector('.service-select').value = serviceId;
   row.querySelector('.master-select').value = masterId;
+  row.querySelector('.service-select').addEventListener('change', () => showNeeds(row));
   rows.appendChild(row);
+  showNeeds(row);
+}
+
+// A service that needs a room type or equipment offers the matching ones (or "any free one").
+function showNeeds(row) {
+  const setup = JSON.parse(document.getElementById('journal-setup').textContent);
+  const service = setup.services.find(s => s.id === row.querySelector('.service-select').value);
+  for (const [kind, need] of [['room', service && service.room_type], ['equipment', service && service.equipment_type]]) {
+    const field = row.querySelector(`.${kind}-field`);
+    const select = row.querySelector(`.${kind}-select`);
+    field.hidden = !need;
+    select.value = '';
+    select.querySelectorAll('option[data-type]').forEach(o => { o.hidden = o.dataset.type !== need; });
+  }
 }
 
 function chooseClient(client) {
@@ -60,6 +75,8 @@ function requestedItems(setup) {
   return [...document.querySelectorAll('#service-rows .service-row')].map(row => ({
     service_id: row.querySelector('.service-select').value,
     master_id: row.querySelector('.master-select').value,
+    room_id: row.querySelector('.room-select').value || null,
+    equipment_id: row.querySelector('.equipment-select').value || null,
   })).filter(i => i.service_id);
 }
 
@@ -99,6 +116,9 @@ function useSlot(slot) {
     if (item) {
       row.querySelector('.service-select').value = item.service_id;
       row.querySelector('.master-select').value = item.master_id;
+      showNeeds(row);
+      row.querySelector('.room-select').value = item.room_id || '';
+      row.querySelector('.equipment-select').value = item.equipment_id || '';
     }
   });
 }
@@ -125,7 +145,8 @@ async function submitBooking(event, setup) {
     const body = {
       client_id: await clientIdForBooking(),
       starts_at: `${form.elements.date.value}T${form.elements.time.value || '00:00'}:00`,
-      items: requestedItems(setup).map(i => ({service_id: i.service_id, master_id: i.master_id === 'any' ? '' : i.master_id})),
+      items: requestedItems(setup).map(i => ({service_id: i.service_id, master_id: i.master_id === 'any' ? '' : i.master_id,
+                                              room_id: i.room_id, equipment_id: i.equipment_id})),
       comment: form.elements.comment.value,
     };
     if (body.items.some(i => !i.master_id)) await pickMasters(body, setup);
@@ -158,7 +179,8 @@ async function pickMasters(body, setup) {
   if (!slot || wallClock(slot.starts_at) !== body.starts_at) {
     throw new ApiError(409, {error: {code: 'booking_conflict', message: setup.text.noMasterFree}});
   }
-  body.items = slot.items.map(i => ({service_id: i.service_id, master_id: i.master_id}));
+  body.items = slot.items.map((i, n) => ({service_id: i.service_id, master_id: i.master_id,
+                                          room_id: body.items[n].room_id, equipment_id: body.items[n].equipment_id}));
 }
 
 export function openBookingDialog(setup, {start, day, masterId, slot} = {}, saved = () => {}) {
