@@ -60,19 +60,28 @@ def free_slots(requested: list[tuple[str, str | None]], start: datetime, days: i
     equipment = sorted({e for n in needs for e in (n.equipment or ())})
     longest = sum(max(n.durations.values(), default=0) + n.buffer for n in needs)
     step = ctx.salon.slot_step_min * 60
-    first_day = start.astimezone(ctx.tz).date()
-    found = []
-    # The nearest slot is usually today: search it alone first, then the rest of the
-    # horizon with one load of the calendar instead of one per day.
-    for first, count in ((first_day, 1), (first_day + timedelta(days=1), days - 1)):
-        if count <= 0 or len(found) >= limit:
-            continue
+    found, first = [], start.astimezone(ctx.tz).date()
+    # The nearest slot is usually today or tomorrow: load the calendar for one day,
+    # then one more, then ever larger spans, instead of a load per day.
+    for count in _spans(days):
+        if len(found) >= limit:
+            break
         window_start = max(start, day_bounds(first, ctx.tz)[0])
         window_end = day_bounds(first + timedelta(days=count - 1), ctx.tz)[1]
         calendar = load_calendar(ctx, masters, rooms, equipment, window_start,
                                  window_end + timedelta(seconds=longest))
         found += _search_days(needs, calendar, first, count, window_start, step, ctx, limit - len(found))
+        first += timedelta(days=count)
     return [_slot_dict(slot) for slot in found]
+
+
+def _spans(days: int) -> list[int]:
+    """Lengths in days of the successive calendar loads: 1, 1, 2, 4, ... covering ``days``."""
+    spans, size = [], 1
+    while sum(spans) < days:
+        spans.append(min(size, days - sum(spans)))
+        size = size * 2 if len(spans) > 1 else 1
+    return spans
 
 
 def _search_days(needs, calendar, first, count, window_start, step, ctx, limit):
