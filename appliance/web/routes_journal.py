@@ -32,6 +32,10 @@ def journal_strings() -> dict:
         "noSlots": _("No free time found in the next two weeks."),
         "any": _("Any master"),
         "newClient": _("New client"),
+        # Conflicts come from the API by code; their reasons are shown in the user's language.
+        "conflictWith": {"booking": _("already booked"), "group_event": _("a group class"),
+                         "time_block": _("blocked time"), "outside_working_hours": _("outside working hours"),
+                         "none_free": _("none is free")},
         "attendee": {"booked": _("signed up"), "arrived": _("came"), "no_show": _("did not come"),
                      "cancelled": _("cancelled")},
         "noMasterFree": _("No master is free at that time."),

@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from appliance.services.context import Actor
 from appliance.services.staff import create_staff
@@ -79,3 +80,22 @@ def screenshot(page, name: str) -> None:
     """Save a picture of the page for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture(autouse=True)
+def english_test_client(request):
+    """Flask test clients ask for English (the box's default is Russian); browser tests set their own locale."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    base = app.test_client_class or FlaskClient
+
+    class EnglishClient(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+    app.test_client_class = EnglishClient
+    yield
+    app.test_client_class = base

@@ -117,7 +117,7 @@ def sign_in(app, username: str):
 @pytest.fixture
 def as_admin(app, small_salon):
     """The test client of a signed-in administrator."""
-    create_staff(Actor.system(), {"first_name": "Svetlana", "role": "administrator", "username": "svetlana",
+    create_staff(Actor.system(), {"first_name": "Svetlana", "role": "administrator", "username": "svetlana", "locale": "en",
                                   "password": PASSWORD})
     return sign_in(app, "svetlana")
 
@@ -125,7 +125,7 @@ def as_admin(app, small_salon):
 @pytest.fixture
 def as_master(app, small_salon):
     """The test client of a signed-in as_master (no access to contacts, no writes)."""
-    create_staff(Actor.system(), {"first_name": "Nodira", "role": "master", "username": "nodira",
+    create_staff(Actor.system(), {"first_name": "Nodira", "role": "master", "username": "nodira", "locale": "en",
                                   "password": PASSWORD})
     return sign_in(app, "nodira")
 
@@ -255,10 +255,10 @@ def test_card_shows_details_upcoming_bookings_and_visit_history(as_admin, karimo
     assert "Olga" in upcoming.text() and "Confirmed" in upcoming.text()
     rows = [r.text() for r in history.find_all("tbody", cls="booking")]
     assert len(rows) == 2
-    assert "Haircut" in rows[0] and "Dilnoza" in rows[0] and "150 000" in rows[0] and "Completed" in rows[0]
+    assert "Haircut" in rows[0] and "Dilnoza" in rows[0] and "150,000" in rows[0] and "Completed" in rows[0]
     assert "Olga" in rows[1] and "Cancelled" in rows[1] and "Fell ill" in rows[1]
     kpis = page.find("dl", cls="kpis").text()
-    assert "Visits 1" in kpis and "Cancelled 1" in kpis and "150 000" in kpis
+    assert "Visits 1" in kpis and "Cancelled 1" in kpis and "150,000" in kpis
 
 
 def test_unknown_client_is_404(as_admin, small_salon):

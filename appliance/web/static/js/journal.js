@@ -116,7 +116,8 @@ export function describeConflict(error) {
   const first = error.conflicts[0];
   if (!first) return error.message;
   const when = first.starts_at ? ` ${wallClock(first.starts_at).slice(11, 16)}–${wallClock(first.ends_at).slice(11, 16)}` : '';
-  return `${T.conflict}: ${first.resource_name || ''} — ${first.reason}${when}`;
+  const reason = (T.conflictWith && T.conflictWith[first.with]) || first.reason;
+  return `${T.conflict}: ${first.resource_name || ''} — ${reason}${when}`;
 }
 
 function itemSpecs(booking) {
