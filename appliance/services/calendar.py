@@ -3,16 +3,16 @@
 One set of queries feeds both the nearest-free-time search and the booking
 engine's conflict check, so a slot offered is a slot that can be booked.
 """
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from appliance.domain.availability import Calendar
 from appliance.domain.booking_rules import HOLDING
 from appliance.domain.intervals import merge, saturated
 from appliance.services.context import SalonContext
 from appliance.services.schedules import working_spans
-from appliance.storage.models.bookings import Booking, BookingItem, GroupEvent
+from appliance.storage.database import database
+from appliance.storage.fields import UtcDateTimeField
 from appliance.storage.models.catalogue import Room
-from appliance.storage.models.schedules import TimeBlock
 
 
 # The longest a booking item or group event may hold a resource (service plus clean-up).
@@ -25,47 +25,69 @@ def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+# Hot path of every slot search and booking: plain SQL, because building the
+# same statements through peewee's query builder cost more than running them.
+_COLUMN = {"master": "master_id", "room": "room_id", "equipment": "equipment_id"}
+
+
+def _text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(UtcDateTimeField.FORMAT)
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def _marks(values) -> str:
+    return ",".join("?" * len(values))
+
+
+def _resource(resource: dict) -> tuple[str, list]:
+    (name, ids), = resource.items()
+    return name, list(ids)
+
+
 def item_occupations(start: datetime, end: datetime, exclude_booking: str | None = None,
                      **resource):
-    """Booking items holding a resource over [start, end): rows of item, booking and times.
+    """Booking items holding a resource over [start, end): (kind, booking id, resource, start, end).
 
     ``resource`` is one of master=ids, room=ids, equipment=ids.
     """
-    (name, ids), = resource.items()
-    column = getattr(BookingItem, name)
-    query = (BookingItem.select(column.alias("resource"), BookingItem.booking, BookingItem.starts_at,
-                                BookingItem.busy_until)
-             .join(Booking)
-             .where(column.in_(ids) & (BookingItem.active == True)  # noqa: E712
-                    & Booking.status.in_(HOLDING)
-                    & (BookingItem.starts_at < end) & (BookingItem.starts_at > start - MAX_ITEM_SPAN)
-                    & (BookingItem.busy_until > start)))
+    name, ids = _resource(resource)
+    column = _COLUMN[name]
+    sql = (f"SELECT i.{column}, i.booking_id, i.starts_at, i.busy_until FROM booking_item i "
+           f"JOIN booking b ON b.id = i.booking_id WHERE i.{column} IN ({_marks(ids)}) AND i.active = 1 "
+           f"AND b.status IN ({_marks(HOLDING)}) AND i.starts_at < ? AND i.starts_at > ? AND i.busy_until > ?")
+    params = [*ids, *HOLDING, _text(end), _text(start - MAX_ITEM_SPAN), _text(start)]
     if exclude_booking:
-        query = query.where(BookingItem.booking != exclude_booking)
-    return [("booking", r[1], r[0], r[2], r[3]) for r in query.tuples()]
+        sql += " AND i.booking_id != ?"
+        params.append(exclude_booking)
+    return [("booking", r[1], r[0], _instant(r[2]), _instant(r[3]))
+            for r in database.execute_sql(sql, params).fetchall()]
 
 
 def event_occupations(start: datetime, end: datetime, exclude_event: str | None = None, **resource):
     """Scheduled group events holding a resource over [start, end)."""
-    (name, ids), = resource.items()
-    column = getattr(GroupEvent, name)
-    query = (GroupEvent.select(column, GroupEvent.id, GroupEvent.starts_at, GroupEvent.busy_until)
-             .where(column.in_(ids) & (GroupEvent.active == True) & (GroupEvent.status == "scheduled")  # noqa: E712
-                    & (GroupEvent.starts_at < end) & (GroupEvent.starts_at > start - MAX_ITEM_SPAN)
-                    & (GroupEvent.busy_until > start)))
+    name, ids = _resource(resource)
+    column = _COLUMN[name]
+    sql = (f"SELECT {column}, id, starts_at, busy_until FROM group_event WHERE {column} IN ({_marks(ids)}) "
+           "AND active = 1 AND status = 'scheduled' AND starts_at < ? AND starts_at > ? AND busy_until > ?")
+    params = [*ids, _text(end), _text(start - MAX_ITEM_SPAN), _text(start)]
     if exclude_event:
-        query = query.where(GroupEvent.id != exclude_event)
-    return [("group_event", r[1], r[0], r[2], r[3]) for r in query.tuples()]
+        sql += " AND id != ?"
+        params.append(exclude_event)
+    return [("group_event", r[1], r[0], _instant(r[2]), _instant(r[3]))
+            for r in database.execute_sql(sql, params).fetchall()]
 
 
 def block_occupations(start: datetime, end: datetime, **resource):
     """Blocked time of a resource over [start, end)."""
-    (name, ids), = resource.items()
-    column = getattr(TimeBlock, "staff" if name == "master" else name)
-    query = (TimeBlock.select(column, TimeBlock.id, TimeBlock.starts_at, TimeBlock.ends_at)
-             .where(column.in_(ids) & (TimeBlock.active == True)  # noqa: E712
-                    & (TimeBlock.starts_at < end) & (TimeBlock.ends_at > start)))
-    return [("time_block", r[1], r[0], r[2], r[3]) for r in query.tuples()]
+    name, ids = _resource(resource)
+    column = "staff_id" if name == "master" else _COLUMN[name]
+    sql = (f"SELECT {column}, id, starts_at, ends_at FROM time_block WHERE {column} IN ({_marks(ids)}) "
+           "AND active = 1 AND starts_at < ? AND ends_at > ?")
+    return [("time_block", r[1], r[0], _instant(r[2]), _instant(r[3]))
+            for r in database.execute_sql(sql, [*ids, _text(end), _text(start)]).fetchall()]
 
 
 def occupations(start, end, exclude_booking=None, exclude_event=None, **resource):

@@ -1,4 +1,6 @@
 """Work schedules, single-day changes, absences and blocked time (ST2, BK11)."""
+import functools
+import json
 from datetime import date, timedelta
 
 from appliance.domain import schedule as rules
@@ -112,21 +114,43 @@ def update_absence(actor: Actor, absence_id: str, changes: dict) -> Absence:
 
 
 def schedules_for(staff_ids, first: date, last: date) -> dict:
-    """Domain StaffSchedule per master, holding the rules that touch [first, last]."""
-    result = {sid: rules.StaffSchedule() for sid in staff_ids}
-    for p in WorkPattern.select().where(WorkPattern.staff.in_(staff_ids) & (WorkPattern.active == True)  # noqa: E712
-                                        & (WorkPattern.valid_from <= last)).order_by(WorkPattern.created_at):
-        if p.valid_until is None or p.valid_until >= first:
-            days = tuple(tuple(rules.parse_interval(i) for i in day) for day in p.days)
-            result[p.staff_id].patterns.append(
-                rules.WorkPattern(p.kind, days, p.valid_from, p.valid_until, p.anchor))
-    for d in ScheduleDay.select().where(ScheduleDay.staff.in_(staff_ids) & (ScheduleDay.active == True)  # noqa: E712
-                                        & ScheduleDay.day.between(first, last)):
-        result[d.staff_id].day_changes[d.day] = [rules.parse_interval(i) for i in d.intervals]
-    for a in Absence.select().where(Absence.staff.in_(staff_ids) & (Absence.active == True)  # noqa: E712
-                                    & (Absence.date_from <= last) & (Absence.date_to >= first)):
-        result[a.staff_id].absences.append(rules.Absence(a.date_from, a.date_to, a.reason))
+    """Domain StaffSchedule per master, holding the rules that touch [first, last].
+
+    Plain SQL: this runs for every slot search and booking, where building the
+    statements through the query builder cost more than running them.
+    """
+    ids = list(staff_ids)
+    result = {sid: rules.StaffSchedule() for sid in ids}
+    marks = ",".join("?" * len(ids))
+    sql = (f"SELECT staff_id, kind, days, valid_from, valid_until, anchor FROM work_pattern "
+           f"WHERE staff_id IN ({marks}) AND active = 1 AND valid_from <= ? AND "
+           "(valid_until IS NULL OR valid_until >= ?) ORDER BY created_at")
+    for sid, kind, days, valid_from, valid_until, anchor in _rows(sql, [*ids, last, first]):
+        parsed = tuple(tuple(_interval(tuple(i)) for i in day) for day in json.loads(days))
+        result[sid].patterns.append(rules.WorkPattern(kind, parsed, _day(valid_from), _day(valid_until),
+                                                      _day(anchor)))
+    sql = (f"SELECT staff_id, day, intervals FROM schedule_day WHERE staff_id IN ({marks}) AND active = 1 "
+           "AND day BETWEEN ? AND ?")
+    for sid, day, intervals in _rows(sql, [*ids, first, last]):
+        result[sid].day_changes[_day(day)] = [_interval(tuple(i)) for i in json.loads(intervals)]
+    sql = (f"SELECT staff_id, date_from, date_to, reason FROM absence WHERE staff_id IN ({marks}) "
+           "AND active = 1 AND date_from <= ? AND date_to >= ?")
+    for sid, date_from, date_to, reason in _rows(sql, [*ids, last, first]):
+        result[sid].absences.append(rules.Absence(_day(date_from), _day(date_to), reason))
     return result
+
+
+def _rows(sql: str, params: list) -> list:
+    return database.execute_sql(sql, [p.isoformat() if isinstance(p, date) else p for p in params]).fetchall()
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _interval(pair) -> tuple:
+    return rules.parse_interval(pair)
 
 
 def working_spans(staff_ids, first: date, last: date, ctx: SalonContext) -> dict:
