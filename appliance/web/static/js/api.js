@@ -67,5 +67,21 @@ export function toast(message, kind = 'error') {
   setTimeout(() => box.remove(), 6000);
 }
 
+// Clients matching what was typed (two characters or more), listed as options that call onPick.
+export async function listClients(list, text, onPick) {
+  list.innerHTML = '';
+  if (text.trim().length < 2) return;
+  const found = await api('GET', '/clients?' + query({q: text, limit: 8}));
+  for (const client of found.items) {
+    const li = document.createElement('li');
+    li.setAttribute('role', 'option');
+    li.tabIndex = 0;
+    li.textContent = `${client.last_name} ${client.first_name} · ${client.phone || ''}`;
+    li.addEventListener('click', () => onPick(client));
+    li.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); onPick(client); } });
+    list.appendChild(li);
+  }
+}
+
 // "2026-11-24T10:00:00+05:00" -> "2026-11-24T10:00:00": the calendar shows salon wall-clock time as is.
 export function wallClock(iso) { return iso.slice(0, 19); }

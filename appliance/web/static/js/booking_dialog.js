@@ -1,6 +1,6 @@
 // The booking dialog (client search or creation, services in sequence, free time, repeat)
 // and the booking details dialog (status with reason, history).
-import {api, query, toast, wallClock, showFieldErrors, clearFieldErrors, ApiError} from './api.js';
+import {api, query, toast, wallClock, showFieldErrors, clearFieldErrors, listClients, ApiError} from './api.js';
 
 const pad = n => String(n).padStart(2, '0');
 const dialog = document.getElementById('booking-dialog');
@@ -45,18 +45,8 @@ function chooseClient(client) {
 
 async function searchClients(text, T) {
   const list = document.getElementById('client-results');
-  list.innerHTML = '';
+  await listClients(list, text, chooseClient);
   if (text.trim().length < 2) return;
-  const found = await api('GET', '/clients?' + query({q: text, limit: 8}));
-  for (const client of found.items) {
-    const li = document.createElement('li');
-    li.setAttribute('role', 'option');
-    li.tabIndex = 0;
-    li.textContent = `${client.last_name} ${client.first_name} · ${client.phone || ''}`;
-    li.addEventListener('click', () => chooseClient(client));
-    li.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); chooseClient(client); } });
-    list.appendChild(li);
-  }
   const create = document.createElement('li');
   create.className = 'create';
   create.textContent = `+ ${T.newClient}`;

@@ -1,5 +1,5 @@
 // A group event (BK5): who is signed up, sign up more clients, mark attendance.
-import {api, query, toast, wallClock, ApiError} from './api.js';
+import {api, toast, wallClock, listClients, ApiError} from './api.js';
 
 const dialog = document.getElementById('group-dialog');
 let current = null;
@@ -54,19 +54,8 @@ async function signUp(client) {
   }
 }
 
-async function search(text) {
-  const list = document.getElementById('group-client-results');
-  list.innerHTML = '';
-  if (text.trim().length < 2) return;
-  const found = await api('GET', '/clients?' + query({q: text, limit: 8}));
-  for (const client of found.items) {
-    const li = document.createElement('li');
-    li.setAttribute('role', 'option');
-    li.tabIndex = 0;
-    li.textContent = `${client.last_name} ${client.first_name} · ${client.phone || ''}`;
-    li.addEventListener('click', () => signUp(client));
-    list.appendChild(li);
-  }
+function search(text) {
+  return listClients(document.getElementById('group-client-results'), text, signUp);
 }
 
 export async function openGroupDialog(eventId, setup, saved) {
