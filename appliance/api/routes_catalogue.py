@@ -4,7 +4,7 @@ from flask import Blueprint
 from appliance.api.framework import endpoint
 from appliance.api.schemas import catalogue as schema
 from appliance.api.schemas.common import Page
-from appliance.api.views import plain_out, salon_out
+from appliance.api.views import plain_out, salon_out, whole_page
 from appliance.services import catalogue, salon
 from appliance.services.lookup import fetch
 from appliance.storage.models.catalogue import Equipment, Room, Service, ServiceCategory
@@ -25,11 +25,7 @@ def patch_salon(actor, body):
 
 
 def _listing(model, out, include_inactive, order):
-    query = model.select().order_by(*order)
-    if not include_inactive:
-        query = query.where(model.active == True)  # noqa: E712
-    rows = [plain_out(out, r) for r in query]
-    return Page[out](items=rows, total=len(rows))
+    return whole_page(out, model.select().order_by(*order), include_inactive)
 
 
 @endpoint(bp, "GET", "/categories", summary="Catalogue categories", permission="catalogue.read",

@@ -7,7 +7,7 @@ from flask import Blueprint
 from appliance.api.framework import endpoint, instant
 from appliance.api.schemas import schedules as schema
 from appliance.api.schemas.common import EARLIEST, LATEST, Page
-from appliance.api.views import block_out, local, plain_out
+from appliance.api.views import block_out, local, plain_out, whole_page
 from appliance.services import schedules
 from appliance.services.context import SalonContext
 from appliance.services.errors import InvalidInput
@@ -25,10 +25,7 @@ DAY = {"day": {"type": "string", "format": "date", "description": "a date like 2
 def list_patterns(actor, staff_id, query):
     fetch(Staff, staff_id)
     rows = WorkPattern.select().where(WorkPattern.staff == staff_id).order_by(WorkPattern.valid_from)
-    if not query.include_inactive:
-        rows = rows.where(WorkPattern.active == True)  # noqa: E712
-    items = [plain_out(schema.WorkPatternOut, r) for r in rows]
-    return Page[schema.WorkPatternOut](items=items, total=len(items))
+    return whole_page(schema.WorkPatternOut, rows, query.include_inactive)
 
 
 @endpoint(bp, "POST", "/staff/<staff_id>/work-patterns", summary="Put a template (5/2) or cycle (2/2) in force",
@@ -76,10 +73,7 @@ def list_absences(actor, staff_id, query):
         rows = rows.where(Absence.date_to >= query.date_from)
     if query.date_to:
         rows = rows.where(Absence.date_from <= query.date_to)
-    if not query.include_inactive:
-        rows = rows.where(Absence.active == True)  # noqa: E712
-    items = [plain_out(schema.AbsenceOut, r) for r in rows]
-    return Page[schema.AbsenceOut](items=items, total=len(items))
+    return whole_page(schema.AbsenceOut, rows, query.include_inactive)
 
 
 @endpoint(bp, "POST", "/staff/<staff_id>/absences", summary="Record an absence with its reason",
@@ -124,10 +118,7 @@ def list_blocks(actor, query):
     start, end = instant(query.starts_from, "starts_from", ctx.tz), instant(query.starts_before, "starts_before", ctx.tz)
     rows = TimeBlock.select().where((TimeBlock.starts_at >= start) & (TimeBlock.starts_at < end)).order_by(
         TimeBlock.starts_at)
-    if not query.include_inactive:
-        rows = rows.where(TimeBlock.active == True)  # noqa: E712
-    items = [block_out(b, ctx) for b in rows]
-    return Page[schema.TimeBlockOut](items=items, total=len(items))
+    return whole_page(schema.TimeBlockOut, rows, query.include_inactive, lambda b: block_out(b, ctx))
 
 
 @endpoint(bp, "POST", "/time-blocks", summary="Block time of a master, room or equipment",

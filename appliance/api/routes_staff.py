@@ -4,7 +4,7 @@ from flask import Blueprint
 from appliance.api.framework import endpoint
 from appliance.api.schemas import catalogue as schema
 from appliance.api.schemas.common import Page
-from appliance.api.views import staff_out
+from appliance.api.views import staff_out, whole_page
 from appliance.services import staff as staff_service
 from appliance.services.lookup import fetch
 from appliance.storage.models.catalogue import Staff
@@ -16,10 +16,7 @@ bp = Blueprint("staff", __name__)
           response=Page[schema.StaffOut])
 def list_staff(actor, query):
     rows = Staff.select().order_by(Staff.sort_order, Staff.last_name, Staff.first_name)
-    if not query.include_inactive:
-        rows = rows.where(Staff.active == True)  # noqa: E712
-    items = [staff_out(s) for s in rows]
-    return Page[schema.StaffOut](items=items, total=len(items))
+    return whole_page(schema.StaffOut, rows, query.include_inactive, staff_out)
 
 
 @endpoint(bp, "GET", "/staff/<staff_id>", summary="One staff member", permission="staff.read",

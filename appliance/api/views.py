@@ -3,6 +3,7 @@ from appliance.api.schemas import bookings as bs
 from appliance.api.schemas import catalogue as cs
 from appliance.api.schemas import clients as cls
 from appliance.api.schemas import schedules as ss
+from appliance.api.schemas.common import Page
 from appliance.domain.permissions import allowed
 from appliance.domain.phones import mask_phone
 from appliance.services.clients import status_of
@@ -33,6 +34,14 @@ def staff_out(staff) -> cs.StaffOut:
 def plain_out(model_cls, row):
     """A row whose output fields are its columns (foreign keys as *_id)."""
     return model_cls(**{f: getattr(row, f) for f in model_cls.model_fields})
+
+
+def whole_page(out, query, include_inactive: bool, convert=None):
+    """Every row of ``query`` as one Page of ``out`` (inactive rows only on request)."""
+    if not include_inactive:
+        query = query.where(query.model.active == True)  # noqa: E712
+    items = [convert(row) if convert else plain_out(out, row) for row in query]
+    return Page[out](items=items, total=len(items))
 
 
 def client_out(client: Client, ctx: SalonContext, actor: Actor) -> cls.ClientOut:
