@@ -59,7 +59,7 @@ def _booking_data(body, ctx) -> dict:
           conflicts=True)
 def create_booking(actor, body):
     ctx = SalonContext.load()
-    return booking_out(bookings.create_booking(actor, _booking_data(body, ctx)), ctx)
+    return booking_out(bookings.create_booking(actor, _booking_data(body, ctx), ctx=ctx), ctx)
 
 
 @endpoint(bp, "PATCH", "/bookings/<booking_id>", summary="Move, reassign, resize or re-item a booking",

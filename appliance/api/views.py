@@ -8,6 +8,7 @@ from appliance.domain.permissions import allowed
 from appliance.domain.phones import mask_phone
 from appliance.services.clients import status_of
 from appliance.services.context import Actor, SalonContext
+from appliance.storage import statements
 from appliance.storage.models.bookings import Booking, BookingItem, GroupAttendee
 from appliance.storage.models.catalogue import Service
 from appliance.storage.models.clients import Client
@@ -67,30 +68,32 @@ def bookings_out(bookings: list[Booking], ctx: SalonContext) -> list[bs.BookingO
     """Several bookings with their items, in three queries whatever their number."""
     if not bookings:
         return []
-    ids = [b.id for b in bookings]
     items = {}
-    query = (BookingItem.select(BookingItem, Service.id, Service.name).join(Service)
-             .where(BookingItem.booking.in_(ids) & (BookingItem.active == True))  # noqa: E712
-             .order_by(BookingItem.position))
-    for item in query:
+    rows = statements.rows_where_in(BookingItem, "booking", [b.id for b in bookings], active=True)
+    for item in sorted(rows, key=lambda i: i.position):
         items.setdefault(item.booking_id, []).append(item)
-    clients = {c.id: c for c in Client.select().where(Client.id.in_({b.client_id for b in bookings}))}
-    return [_booking_out(b, items.get(b.id, []), clients[b.client_id], ctx) for b in bookings]
+    names = {s.id: s.name for s in statements.rows_where_in(Service, "id", {i.service_id for i in rows})}
+    clients = {c.id: c for c in statements.rows_where_in(Client, "id", {b.client_id for b in bookings})}
+    return [_booking_out(b, items.get(b.id, []), clients[b.client_id], names, ctx) for b in bookings]
 
 
 def booking_out(booking: Booking, ctx: SalonContext) -> bs.BookingOut:
-    """One booking with its items."""
-    return bookings_out([booking], ctx)[0]
+    """One booking with its items; a booking just written is answered from memory, not read back."""
+    written = getattr(booking, "written_items", None)
+    client = booking.__rel__.get("client")
+    if written is None or client is None:
+        return bookings_out([booking], ctx)[0]
+    return _booking_out(booking, written, client, {i.service_id: i.service.name for i in written}, ctx)
 
 
-def _booking_out(booking, items, client, ctx) -> bs.BookingOut:
+def _booking_out(booking, items, client, service_names, ctx) -> bs.BookingOut:
     return bs.BookingOut(
         id=booking.id, code=booking.code, client_id=booking.client_id, client_name=client_name(client),
         status=booking.status, source=booking.source, comment=booking.comment,
         status_reason=booking.status_reason, series_id=booking.series_id,
         starts_at=local(booking.starts_at, ctx), ends_at=local(booking.ends_at, ctx), total=booking.total,
         currency=ctx.currency, first_visit=client.visit_count == 0,
-        items=[bs.ItemOut(id=i.id, position=i.position, service_id=i.service_id, service_name=i.service.name,
+        items=[bs.ItemOut(id=i.id, position=i.position, service_id=i.service_id, service_name=service_names[i.service_id],
                           master_id=i.master_id, room_id=i.room_id, equipment_id=i.equipment_id,
                           starts_at=local(i.starts_at, ctx), ends_at=local(i.ends_at, ctx),
                           busy_until=local(i.busy_until, ctx), price=i.price) for i in items],

@@ -11,6 +11,7 @@ from appliance.domain.permissions import KIOSK, STAFF_ROLES
 from appliance.services.audit import audit
 from appliance.services.context import Actor
 from appliance.services.errors import InvalidInput, NotFound, Unauthorized
+from appliance.storage import statements
 from appliance.storage.database import database
 from appliance.storage.models.access import ApiToken, Device
 from appliance.storage.models.base import utc_now
@@ -71,15 +72,15 @@ def logout(token: str) -> None:
 
 def actor_for_token(token: str) -> Actor:
     """The actor a bearer token stands for; Unauthorized if it is unknown, expired or revoked."""
-    row = ApiToken.get_or_none(ApiToken.token_hash == _token_hash(token))
+    row = statements.find_one(ApiToken, token_hash=_token_hash(token))
     if row is None or row.revoked or (row.expires_at is not None and row.expires_at <= utc_now()):
         raise Unauthorized("invalid or expired token")
     if row.staff_id is not None:
-        staff = row.staff
+        staff = statements.get_by_id(Staff, row.staff_id)
         if not staff.active or staff.role not in STAFF_ROLES:
             raise Unauthorized("the staff member is inactive")
         return Actor("staff", staff.id, staff.role)
-    device = row.device
+    device = statements.get_by_id(Device, row.device_id)
     if not device.active:
         raise Unauthorized("the device is revoked")
     return Actor("device", device.id, KIOSK)

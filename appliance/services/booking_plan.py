@@ -14,6 +14,7 @@ from appliance.services.context import SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
 from appliance.services.schedules import working_spans
+from appliance.storage import statements
 from appliance.storage.models.catalogue import Equipment, Room, Service, Staff, StaffService
 
 
@@ -50,9 +51,8 @@ def plan_items(specs: list[dict], start: datetime, prefix: str = "items") -> lis
         field = f"{prefix}.{index}"
         service = fetch(Service, spec["service_id"], field=f"{field}.service_id", active_only=True)
         master = fetch(Staff, spec["master_id"], field=f"{field}.master_id", active_only=True)
-        skill = StaffService.get_or_none((StaffService.staff == master) & (StaffService.service == service)
-                                         & (StaffService.active == True))  # noqa: E712
-        if skill is None or not master.bookable:
+        skill = statements.find_one(StaffService, staff=master.id, service=service.id)
+        if skill is None or not skill.active or not master.bookable:
             raise InvalidInput(f"{field}.master_id", f"{master.first_name} does not perform {service.name}")
         duration = spec.get("duration_min") or skill.duration_min or service.duration_min
         price = _price(spec.get("price"), skill, service, f"{field}.price")
@@ -89,8 +89,16 @@ def _typed_resource(model, given, type_name, needed_type, field):
 
 
 def assign_and_check(ctx: SalonContext, planned: list[PlannedItem], exclude_booking: str | None = None,
-                     allow_outside_hours: bool = False, exclude_event: str | None = None) -> None:
-    """Pick free rooms/equipment where needed and raise Conflict naming every clash."""
+                     allow_outside_hours: bool = False, exclude_event: str | None = None,
+                     hours: dict | None = None) -> None:
+    """Pick free rooms/equipment where needed and raise Conflict naming every clash.
+
+    ``hours`` is what ``outside_hours`` found before the write lock was taken
+    (working hours do not decide double-booking, so they need not be read
+    under it); without it they are checked here.
+    """
+    if hours is None:
+        hours = {} if allow_outside_hours else outside_hours(ctx, planned)
     try:
         conflicts = []
         for item in planned:
@@ -99,7 +107,7 @@ def assign_and_check(ctx: SalonContext, planned: list[PlannedItem], exclude_book
             if item.equipment_id is None and item.service.equipment_type:
                 item.equipment_id = _first_free(Equipment, Equipment.equipment_type,
                                                 item.service.equipment_type, item, exclude_booking)
-            conflicts += item_conflicts(ctx, item, exclude_booking, allow_outside_hours, exclude_event)
+            conflicts += item_conflicts(item, exclude_booking, exclude_event) + hours.get(item.index, [])
         if conflicts:
             first = conflicts[0]
             raise Conflict(f"{first['resource']} {first['resource_name']} is not free: {first['reason']}",
@@ -140,25 +148,32 @@ def kind_name(model) -> str:
     return "room" if model is Room else "equipment"
 
 
-def item_conflicts(ctx, item: PlannedItem, exclude_booking=None, allow_outside_hours=False,
-                   exclude_event=None) -> list[dict]:
-    """Every clash of one placed item: master, room beyond capacity, equipment, working hours."""
-    found = []
-    master_name = f"{item.master.first_name} {item.master.last_name}".strip()
-    for kind, ref, _, s, e in occupations(item.starts_at, item.busy_until, exclude_booking, exclude_event,
-                                          master=[item.master.id]):
-        found.append(_conflict_entry(item, "master", item.master.id, master_name, kind, ref, s, e))
+def _master_name(item: PlannedItem) -> str:
+    return f"{item.master.first_name} {item.master.last_name}".strip()
+
+
+def item_conflicts(item: PlannedItem, exclude_booking=None, exclude_event=None) -> list[dict]:
+    """Every clash of one placed item: master, room beyond capacity, equipment."""
+    found = [_conflict_entry(item, "master", item.master.id, _master_name(item), kind, ref, s, e)
+             for kind, ref, _, s, e in occupations(item.starts_at, item.busy_until, exclude_booking,
+                                                   exclude_event, master=[item.master.id])]
     if item.room_id:
         found += _resource_clashes("room", item.room_id, item, exclude_booking, exclude_event)
     if item.equipment_id:
         found += _resource_clashes("equipment", item.equipment_id, item, exclude_booking, exclude_event)
-    if not allow_outside_hours:
+    return found
+
+
+def outside_hours(ctx: SalonContext, planned: list[PlannedItem]) -> dict[int, list[dict]]:
+    """The items that fall outside their master's working time, by item index."""
+    found = {}
+    for item in planned:
         day = item.starts_at.astimezone(ctx.tz).date()
         spans = working_spans([item.master.id], day - timedelta(days=1), day, ctx)[item.master.id]
         merged = sorted((epoch(s), epoch(e)) for s, e in spans)
         if not covers(merge(merged), epoch(item.starts_at), epoch(item.ends_at)):
-            found.append(_conflict_entry(item, "master", item.master.id, master_name, "outside_working_hours",
-                                         None, None, None))
+            found[item.index] = [_conflict_entry(item, "master", item.master.id, _master_name(item),
+                                                 "outside_working_hours", None, None, None)]
     return found
 
 

@@ -3,64 +3,77 @@ import secrets
 
 from appliance.domain import booking_rules as rules
 from appliance.services.audit import audit
-from appliance.services.booking_plan import PlannedItem, assign_and_check, plan_items
+from appliance.services.booking_plan import PlannedItem, assign_and_check, outside_hours, plan_items
 from appliance.services.clients import record_visit
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
-from appliance.storage.database import write_transaction
+from appliance.storage.database import database, write_transaction
 from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
 from appliance.storage.models.clients import Client
 
 CREATABLE_STATUSES = (rules.REQUESTED, rules.CONFIRMED, rules.ARRIVED)
 
 
+_CODE_IN_USE = ("SELECT 1 FROM booking WHERE code = ? AND status NOT IN ({}) LIMIT 1"
+                .format(", ".join("?" for _ in rules.FINAL)))
+
+
 def _new_code() -> str:
+    """A six-digit code no open booking holds (the kiosk and the phone use it)."""
     for _ in range(50):
         code = f"{secrets.randbelow(900000) + 100000}"
-        if not Booking.select().where((Booking.code == code) & Booking.status.not_in(rules.FINAL)).exists():
+        if database.execute_sql(_CODE_IN_USE, [code, *rules.FINAL]).fetchone() is None:
             return code
     raise RuntimeError("no free booking code")
 
 
-def create_booking(actor: Actor, data: dict, series_id: str | None = None) -> Booking:
-    """Book one or more services in sequence for a client; Conflict if anything is taken."""
-    ctx = SalonContext.load()
+def create_booking(actor: Actor, data: dict, series_id: str | None = None,
+                   ctx: SalonContext | None = None) -> Booking:
+    """Book one or more services in sequence for a client; Conflict if anything is taken.
+
+    The booking comes back with ``written_items``: its items as just written.
+    """
+    ctx = ctx or SalonContext.load()
     client = fetch(Client, data["client_id"], field="client_id", active_only=True)
     status = data.get("status") or rules.CONFIRMED
     if status not in CREATABLE_STATUSES:
         raise InvalidInput("status", f"a new booking is one of {', '.join(CREATABLE_STATUSES)}")
     planned = plan_items(data["items"], data["starts_at"])
+    hours = {} if data.get("allow_outside_hours") else outside_hours(ctx, planned)
     with write_transaction():
-        assign_and_check(ctx, planned, allow_outside_hours=data.get("allow_outside_hours", False))
+        assign_and_check(ctx, planned, hours=hours)
         booking = Booking.create(
             code=_new_code(), client=client, status=status, source=data.get("source") or "admin",
             comment=data.get("comment") or "", series=series_id, starts_at=planned[0].starts_at,
             ends_at=planned[-1].ends_at, total=sum(p.price for p in planned), created_by=actor.id)
-        _write_items(booking, planned, creating=True)
+        booking.written_items = _write_items(booking, planned, creating=True)
         _history(actor, booking, "created", None, status, changes={"items": _items_summary(planned)})
     return booking
 
 
-def _write_items(booking: Booking, planned: list[PlannedItem], creating: bool = False) -> None:
+def _write_items(booking: Booking, planned: list[PlannedItem], creating: bool = False) -> list[BookingItem]:
+    """Insert or update the planned items, deactivate the dropped ones; the active items in order."""
     existing = {} if creating else {i.id: i for i in BookingItem.select().where(BookingItem.booking == booking)}
-    kept = set()
+    kept, written = set(), []
     for p in planned:
         values = dict(position=p.index, service=p.service, master=p.master, room=p.room_id,
                       equipment=p.equipment_id, starts_at=p.starts_at, ends_at=p.ends_at,
                       busy_until=p.busy_until, price=p.price, active=True)
         row = existing.get(p.item_id) if p.item_id else None
         if row is None:
-            BookingItem.create(booking=booking, **values)
+            row = BookingItem.create(booking=booking, **values)
         else:
             kept.add(row.id)
             for name, value in values.items():
                 setattr(row, name, value)
             row.save()
+        written.append(row)
     for row in existing.values():
         if row.active and row.id not in kept:
             row.active = False
             row.save()
+    return written
 
 
 def _items_summary(items) -> list[dict]:
@@ -108,9 +121,9 @@ def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
             raise InvalidInput(f"items.{index}.id", "is not an item of this booking")
     start = changes.get("starts_at") or booking.starts_at
     planned = plan_items(specs, start)
+    hours = {} if changes.get("allow_outside_hours") else outside_hours(ctx, planned)
     with write_transaction():
-        assign_and_check(ctx, planned, exclude_booking=booking.id,
-                         allow_outside_hours=changes.get("allow_outside_hours", False))
+        assign_and_check(ctx, planned, exclude_booking=booking.id, hours=hours)
         before = {"starts_at": booking.starts_at.isoformat(), "items": _items_summary(current)}
         if changes.get("client_id"):
             booking.client = fetch(Client, changes["client_id"], field="client_id", active_only=True)
@@ -119,7 +132,7 @@ def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
         booking.starts_at, booking.ends_at = planned[0].starts_at, planned[-1].ends_at
         booking.total = sum(p.price for p in planned)
         booking.save()
-        _write_items(booking, planned)
+        booking.written_items = _write_items(booking, planned)
         moved = [(p.starts_at, p.master.id) for p in planned] != [(i.starts_at, i.master_id) for i in current]
         kind = "moved" if moved else "edited"
         _history(actor, booking, kind, booking.status, booking.status,

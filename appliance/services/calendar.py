@@ -47,54 +47,53 @@ def _resource(resource: dict) -> tuple[str, list]:
     return name, list(ids)
 
 
-def item_occupations(start: datetime, end: datetime, exclude_booking: str | None = None,
-                     **resource):
-    """Booking items holding a resource over [start, end): (kind, booking id, resource, start, end).
-
-    ``resource`` is one of master=ids, room=ids, equipment=ids.
-    """
-    name, ids = _resource(resource)
-    column = _COLUMN[name]
-    sql = (f"SELECT i.{column}, i.booking_id, i.starts_at, i.busy_until FROM booking_item i "
+def _item_query(column: str, ids: list, start: datetime, end: datetime, exclude_booking: str | None):
+    """Booking items of active bookings holding a resource over [start, end)."""
+    sql = (f"SELECT 'booking', i.booking_id, i.{column}, i.starts_at, i.busy_until FROM booking_item i "
            f"JOIN booking b ON b.id = i.booking_id WHERE i.{column} IN ({_marks(ids)}) AND i.active = 1 "
            f"AND b.status IN ({_marks(HOLDING)}) AND i.starts_at < ? AND i.starts_at > ? AND i.busy_until > ?")
     params = [*ids, *HOLDING, _text(end), _text(start - MAX_ITEM_SPAN), _text(start)]
     if exclude_booking:
         sql += " AND i.booking_id != ?"
         params.append(exclude_booking)
-    return [("booking", r[1], r[0], _instant(r[2]), _instant(r[3]))
-            for r in database.execute_sql(sql, params).fetchall()]
+    return sql, params
 
 
-def event_occupations(start: datetime, end: datetime, exclude_event: str | None = None, **resource):
+def _event_query(column: str, ids: list, start: datetime, end: datetime, exclude_event: str | None):
     """Scheduled group events holding a resource over [start, end)."""
-    name, ids = _resource(resource)
-    column = _COLUMN[name]
-    sql = (f"SELECT {column}, id, starts_at, busy_until FROM group_event WHERE {column} IN ({_marks(ids)}) "
-           "AND active = 1 AND status = 'scheduled' AND starts_at < ? AND starts_at > ? AND busy_until > ?")
+    sql = (f"SELECT 'group_event', id, {column}, starts_at, busy_until FROM group_event "
+           f"WHERE {column} IN ({_marks(ids)}) AND active = 1 AND status = 'scheduled' "
+           "AND starts_at < ? AND starts_at > ? AND busy_until > ?")
     params = [*ids, _text(end), _text(start - MAX_ITEM_SPAN), _text(start)]
     if exclude_event:
         sql += " AND id != ?"
         params.append(exclude_event)
-    return [("group_event", r[1], r[0], _instant(r[2]), _instant(r[3]))
-            for r in database.execute_sql(sql, params).fetchall()]
+    return sql, params
 
 
-def block_occupations(start: datetime, end: datetime, **resource):
+def _block_query(column: str, ids: list, start: datetime, end: datetime):
     """Blocked time of a resource over [start, end)."""
-    name, ids = _resource(resource)
-    column = "staff_id" if name == "master" else _COLUMN[name]
-    sql = (f"SELECT {column}, id, starts_at, ends_at FROM time_block WHERE {column} IN ({_marks(ids)}) "
-           "AND active = 1 AND starts_at < ? AND ends_at > ?")
-    return [("time_block", r[1], r[0], _instant(r[2]), _instant(r[3]))
-            for r in database.execute_sql(sql, [*ids, _text(end), _text(start)]).fetchall()]
+    sql = (f"SELECT 'time_block', id, {column}, starts_at, ends_at FROM time_block "
+           f"WHERE {column} IN ({_marks(ids)}) AND active = 1 AND starts_at < ? AND ends_at > ?")
+    return sql, [*ids, _text(end), _text(start)]
 
 
 def occupations(start, end, exclude_booking=None, exclude_event=None, **resource):
-    """Everything holding the resource: bookings, group events and blocked time."""
-    return (item_occupations(start, end, exclude_booking, **resource)
-            + event_occupations(start, end, exclude_event, **resource)
-            + block_occupations(start, end, **resource))
+    """Everything holding the resource over [start, end): bookings, group events and blocked time.
+
+    ``resource`` is one of master=ids, room=ids, equipment=ids; each row is
+    (kind, id of what holds it, resource id, start, end). One statement, since
+    every booking and every slot search runs it.
+    """
+    name, ids = _resource(resource)
+    column = _COLUMN[name]
+    parts = (_item_query(column, ids, start, end, exclude_booking),
+             _event_query(column, ids, start, end, exclude_event),
+             _block_query("staff_id" if name == "master" else column, ids, start, end))
+    sql = " UNION ALL ".join(part for part, _ in parts)
+    params = [value for _, values in parts for value in values]
+    return [(r[0], r[1], r[2], _instant(r[3]), _instant(r[4]))
+            for r in database.execute_sql(sql, params).fetchall()]
 
 
 def room_capacities(room_ids) -> dict:

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from appliance.storage.models.catalogue import Salon
+from appliance.storage.statements import first_row
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class SalonContext:
     @classmethod
     def load(cls) -> "SalonContext":
         """Read the one salon of this box; raises LookupError before set-up."""
-        salon = Salon.select().order_by(Salon.created_at).first()
+        salon = first_row(Salon, "created_at")
         if salon is None:
             raise LookupError("the salon is not set up yet (run `salon-box setup` or `salon-box demo`)")
         return cls(salon, ZoneInfo(salon.timezone), salon.currency, salon.country)

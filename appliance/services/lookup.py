@@ -1,5 +1,6 @@
 """Fetching referenced rows with errors that name the field that referenced them."""
 from appliance.services.errors import InvalidInput, NotFound
+from appliance.storage import statements
 
 
 def fetch(model, row_id, field: str | None = None, active_only: bool = False):
@@ -8,7 +9,7 @@ def fetch(model, row_id, field: str | None = None, active_only: bool = False):
     Referenced from a request body (``field`` given): an unknown or inactive
     id is bad input (422) naming the field. Addressed in the path: 404.
     """
-    row = model.get_or_none(model.id == row_id) if isinstance(row_id, str) else None
+    row = statements.get_by_id(model, row_id) if isinstance(row_id, str) else None
     entity = model._meta.table_name
     if row is None:
         if field:

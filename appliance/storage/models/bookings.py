@@ -20,11 +20,11 @@ class Booking(SyncedModel):
 
     code = CharField(max_length=8, index=True)  # short code for the kiosk and phone
     client = ForeignKeyField(Client, backref="bookings", on_delete="RESTRICT")
-    status = CharField(max_length=16, index=True)
+    status = CharField(max_length=16)
     source = CharField(max_length=16, default="admin")  # admin, phone, online, kiosk
     comment = TextField(default="")
     status_reason = TextField(default="")
-    series = ForeignKeyField(BookingSeries, null=True, backref="bookings", on_delete="RESTRICT")
+    series = ForeignKeyField(BookingSeries, null=True, backref="bookings", on_delete="RESTRICT", index=False)
     starts_at = UtcDateTimeField(index=True)
     ends_at = UtcDateTimeField()
     total = MoneyField()
@@ -37,9 +37,10 @@ class BookingItem(SyncedModel):
     booking = ForeignKeyField(Booking, backref="items", on_delete="RESTRICT")
     position = IntegerField()
     service = ForeignKeyField(Service, on_delete="RESTRICT")
-    master = ForeignKeyField(Staff, on_delete="RESTRICT")
-    room = ForeignKeyField(Room, null=True, on_delete="RESTRICT")
-    equipment = ForeignKeyField(Equipment, null=True, on_delete="RESTRICT")
+    # No single-column indexes: the (resource, starts_at) ones below serve those lookups.
+    master = ForeignKeyField(Staff, on_delete="RESTRICT", index=False)
+    room = ForeignKeyField(Room, null=True, on_delete="RESTRICT", index=False)
+    equipment = ForeignKeyField(Equipment, null=True, on_delete="RESTRICT", index=False)
     starts_at = UtcDateTimeField()
     ends_at = UtcDateTimeField()
     busy_until = UtcDateTimeField()  # end plus the clean-up buffer
@@ -47,11 +48,16 @@ class BookingItem(SyncedModel):
     active = BooleanField(default=True)  # false once removed from the booking
 
     class Meta:
-        indexes = (
-            (("master", "starts_at"), False),
-            (("room", "starts_at"), False),
-            (("equipment", "starts_at"), False),
-        )
+        indexes = ((("master", "starts_at"), False),)
+
+
+# Partial: most bookings have no series, room or equipment, so they write no page of these.
+Booking.add_index(Booking.index(Booking.series, name="booking_series_id").where(Booking.series.is_null(False)))
+BookingItem.add_index(BookingItem.index(BookingItem.room, BookingItem.starts_at, name="bookingitem_room_id_starts_at")
+                      .where(BookingItem.room.is_null(False)))
+BookingItem.add_index(BookingItem.index(BookingItem.equipment, BookingItem.starts_at,
+                                        name="bookingitem_equipment_id_starts_at")
+                      .where(BookingItem.equipment.is_null(False)))
 
 
 class BookingEvent(SyncedModel):

@@ -19,7 +19,7 @@ def old_box(tmp_path):
     db = open_database(str(path))
     db.connect()
     upgrade(db, "0001_initial")
-    assert pending(db) == ["0002_group_events_and_client_search"]
+    assert pending(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes"]
     raw = db.connection()
     stamp = (0, NOW, NOW)
     raw.execute("INSERT INTO salon VALUES ('s1',?,?,?,'Old','Asia/Tashkent','UZS','UZ','',NULL,'[]',15,90,"
@@ -44,7 +44,7 @@ def old_box(tmp_path):
 
 def test_upgrade_keeps_data_and_backfills_the_search_column(old_box):
     db, path = old_box
-    assert upgrade(db) == ["0002_group_events_and_client_search"]
+    assert upgrade(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes"]
     assert pending(db) == []
     rows = sqlite3.connect(path).execute("SELECT id, search_text, tags FROM client").fetchall()
     assert rows == [("c1", "тошматов gʻulom 998901234567 998935554433", '["VIP"]')]
@@ -64,7 +64,9 @@ def test_head_schema_matches_the_models_and_upgrade_is_idempotent(old_box):
 def test_migrations_can_be_reverted_to_the_first_schema(old_box):
     db, path = old_box
     upgrade(db)
-    migration_runner(db).down()
+    migration_runner(db).down("0002_group_events_and_client_search")
     columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(client)")]
     assert "search_text" not in columns
+    indexes = {r[1] for r in sqlite3.connect(path).execute("PRAGMA index_list(booking_item)")}
+    assert {"bookingitem_master_id", "bookingitem_room_id", "bookingitem_equipment_id"} <= indexes
     assert database.obj is db
