@@ -16,7 +16,6 @@ from appliance.api.routes_staff import bp as staff_bp
 from appliance.api.routes_system import bp as system_bp
 from appliance.config import load_config
 from appliance.domain.permissions import allowed
-from appliance.storage.checkpoint import WalCheckpointer
 from appliance.storage.database import open_database
 from appliance.web.i18n import init_babel
 from appliance.web.routes_auth import bp as web_auth_bp
@@ -38,7 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     _init_sentry(settings.get("SENTRY_DSN"))
     Path(settings["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
     db = open_database(settings["DATABASE"])
-    checkpointer = WalCheckpointer(settings["DATABASE"])
 
     @app.before_request
     def connect():
@@ -51,7 +49,6 @@ def create_app(config: dict | None = None) -> Flask:
     def end_transaction(exc):
         if db.in_transaction():
             db.rollback()
-        checkpointer.after_request(db)
 
     for blueprint in (system_bp, catalogue_bp, staff_bp, clients_bp, schedules_bp, bookings_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)

@@ -13,9 +13,6 @@ PRAGMAS = {
     # crash and only the last ones on power loss, at a fraction of FULL's cost.
     "synchronous": "normal",
     "cache_size": -16000,
-    # SQLite's own checkpoint only as a safety net (64 MB of WAL): the web
-    # workers checkpoint off the write path (storage.checkpoint).
-    "wal_autocheckpoint": 16000,
 }
 
 
