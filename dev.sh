@@ -51,7 +51,7 @@ demo() {
 
 run_tests() {
   # Browser tests drive Debian's Chromium (Playwright cannot download its own here).
-  need_packages chromium fonts-dejavu-core
+  need_packages chromium fonts-dejavu-core postgresql mosquitto mosquitto-clients openssl
   python_env
   exec "$VENV/bin/python" -m pytest "$@"
 }

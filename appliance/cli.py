@@ -99,6 +99,29 @@ def cmd_serve(args) -> int:
     return run()
 
 
+def cmd_sync(args) -> int:
+    """Run the sync agent (change log up, head office's changes down) until SIGTERM or SIGINT."""
+    import logging
+    import signal
+    import threading
+
+    from appliance.sync_agent import BoxSyncAgent, link_settings
+    from sync.transport import MqttLink
+
+    config, db = _database(args)
+    missing = [key for key in ("SYNC_BROKER_HOST", "SYNC_BOX_ID", "SYNC_PASSWORD") if not config.get(key)]
+    if missing:
+        print(f"error: set {', '.join('SALON_BOX_' + key for key in missing)} (see README: sync)", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=config["LOG_LEVEL"])
+    db.connect(reuse_if_open=True)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    BoxSyncAgent(MqttLink(link_settings(config)), config["SYNC_BOX_ID"]).run(stop)
+    return 0
+
+
 def main(argv=None) -> int:
     """Entry point of the `salon-box` command."""
     parser = argparse.ArgumentParser(prog="salon-box", description=__doc__)
@@ -125,5 +148,6 @@ def main(argv=None) -> int:
     serve.add_argument("--bind", default="0.0.0.0:8080")
     serve.add_argument("--workers", type=int)
     serve.set_defaults(func=cmd_serve)
+    sub.add_parser("sync", help=cmd_sync.__doc__).set_defaults(func=cmd_sync)
     args = parser.parse_args(argv)
     return args.func(args)

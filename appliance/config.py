@@ -15,6 +15,12 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "SENTRY_DSN": None,
     "LOG_LEVEL": "INFO",
+    # The link to head office (salon-box sync); the box works without it.
+    "SYNC_BROKER_HOST": None,
+    "SYNC_BROKER_PORT": 8883,
+    "SYNC_BOX_ID": None,
+    "SYNC_PASSWORD": None,
+    "SYNC_CA_FILE": None,
 }
 
 

@@ -15,7 +15,7 @@ from appliance.storage.models.access import Device
 from appliance.storage.models.catalogue import Staff
 
 bp = Blueprint("system", __name__)
-VERSION = "0.1.0"
+from appliance.version import SOFTWARE_VERSION as VERSION
 
 
 @endpoint(bp, "GET", "/health", summary="Is the box up, and is its schema current", permission=None,

@@ -1,16 +1,17 @@
 """Base models: ids, timestamps, and the change log written with every synced change."""
 from contextlib import nullcontext
+from functools import lru_cache
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
-from peewee import AutoField, CharField, ForeignKeyField, IntegerField, Model, TextField
+from peewee import AutoField, BooleanField, CharField, DateField, ForeignKeyField, IntegerField, Model, TextField
 
 from appliance.domain.ids import new_id
 from appliance.storage import statements
 from appliance.storage.database import database
-from appliance.storage.fields import JsonField, UtcDateTimeField
+from appliance.storage.fields import JsonField, MoneyField, UtcDateTimeField
 
-SCHEMA_VERSION = 1  # version of the payloads in the change log (SY6)
+SCHEMA_VERSION = 2  # version of the payloads in the change log (SY6): sync.schemas
 
 
 def utc_now() -> datetime:
@@ -87,18 +88,49 @@ def json_value(value):
     return value if form is None else form(value)
 
 
+# Kept by the box itself when a row comes down from the cloud: its own revision counter and
+# the password hash, which never leaves the box.
+META_NOT_APPLIED = frozenset({"rev", "password_hash"})
+
+
+def from_json_value(field, value):
+    """The inverse of ``json_value`` for one field: what a snapshot holds, back as the field's Python value."""
+    if value is None:
+        return None
+    if isinstance(field, MoneyField):
+        return Decimal(str(value))
+    if isinstance(field, UtcDateTimeField):
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    if isinstance(field, DateField):
+        return date.fromisoformat(value)
+    if isinstance(field, BooleanField):
+        return bool(value)
+    return value
+
+
+@lru_cache(maxsize=None)
+def _money_fields(model) -> tuple:
+    return tuple(f for f in model._meta.sorted_fields if isinstance(f, MoneyField))
+
+
 class SyncedModel(BaseModel):
     """A row that travels to the cloud: UUIDv7 id, revision, and an outbox entry per save."""
 
     id = CharField(primary_key=True, max_length=36, default=new_id)
     rev = IntegerField(default=0)
+    synced_rev = IntegerField(default=0)  # the cloud's revision of this row when the box last received it
     created_at = UtcDateTimeField(default=utc_now)
     updated_at = UtcDateTimeField(default=utc_now)
 
     def snapshot(self) -> dict:
-        """The row as JSON-ready data, foreign keys by id."""
+        """The row as JSON-ready data, foreign keys by id; money as the column reads it back ("150000.00")."""
         data = self.__data__
-        return {name: json_value(data.get(name)) for name in self._meta.sorted_field_names}
+        snap = {name: json_value(data.get(name)) for name in self._meta.sorted_field_names}
+        for field in _money_fields(type(self)):
+            value = data.get(field.name)
+            if value is not None:
+                snap[field.name] = str(field.python_value(field.db_value(value)))
+        return snap
 
     def save(self, force_insert=False, only=None):
         """Save and append the change to the outbox, atomically.
@@ -123,6 +155,19 @@ class SyncedModel(BaseModel):
     def delete_instance(self, *args, **kwargs):
         """Synced rows are never deleted; they become inactive (SV6)."""
         raise TypeError(f"{type(self).__name__} rows are deactivated, never deleted")
+
+
+class SyncState(BaseModel):
+    """The box's side of the sync streams, and what the administrator sees of the link (SY3)."""
+
+    key = CharField(primary_key=True, max_length=32, default="cloud")
+    up_acked = IntegerField(default=0)  # change_log seq the cloud has durably applied
+    down_applied = IntegerField(default=0)  # cloud stream seq this box has applied
+    last_ack_at = UtcDateTimeField(null=True)
+    last_down_at = UtcDateTimeField(null=True)
+    last_error = TextField(null=True)
+    last_error_at = UtcDateTimeField(null=True)
+    connected = BooleanField(default=False)
 
 
 class AuditLog(BaseModel):

@@ -1,6 +1,6 @@
 """All models in dependency order, for migrations checks and tooling."""
 from appliance.storage.models.access import ApiToken, Device
-from appliance.storage.models.base import AuditLog, ChangeLog
+from appliance.storage.models.base import AuditLog, ChangeLog, SyncState
 from appliance.storage.models.bookings import (
     Booking, BookingEvent, BookingItem, BookingSeries, GroupAttendee, GroupEvent,
 )
@@ -11,7 +11,7 @@ from appliance.storage.models.clients import Client
 from appliance.storage.models.schedules import Absence, ScheduleDay, TimeBlock, WorkPattern
 
 ALL_MODELS = (
-    ChangeLog, AuditLog,
+    ChangeLog, AuditLog, SyncState,
     Salon, Staff, ServiceCategory, Service, StaffService, Room, Equipment,
     Client,
     WorkPattern, ScheduleDay, Absence, TimeBlock,

@@ -1,0 +1,72 @@
+"""`salon-cloud`: migrate the database, register boxes, run a sync worker."""
+import argparse
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+
+from cloud.config import load_config
+from cloud.storage.database import open_database
+from cloud.storage.migrate import upgrade
+
+
+def _open(args) -> dict:
+    config = load_config({"DATABASE_URL": args.database} if args.database else None)
+    open_database(config["DATABASE_URL"]).connect(reuse_if_open=True)
+    return config
+
+
+def cmd_migrate(args) -> int:
+    """Apply pending migrations in place."""
+    from cloud.storage.database import database
+
+    _open(args)
+    applied = upgrade(database.obj)
+    print("applied: " + (", ".join(applied) if applied else "nothing, schema is current"))
+    return 0
+
+
+def cmd_add_box(args) -> int:
+    """Register a box (its broker credentials are provisioned separately: cloud/broker/README.md)."""
+    from cloud.services.fleet import register_box
+
+    _open(args)
+    box = register_box(args.box_id, args.name)
+    print(f"box {box.id} registered as {box.name}")
+    return 0
+
+
+def cmd_sync_worker(args) -> int:
+    """Run one sync worker until SIGTERM or SIGINT."""
+    from cloud.sync_worker import CloudSyncWorker, link_settings
+    from sync.transport import MqttLink
+
+    config = _open(args)
+    logging.basicConfig(level=config["LOG_LEVEL"])
+    name = config["WORKER_NAME"] or f"{socket.gethostname()}-{os.getpid()}"
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    CloudSyncWorker(MqttLink(link_settings(config, name))).run(stop)
+    return 0
+
+
+def main(argv=None) -> int:
+    """Entry point of the `salon-cloud` command."""
+    parser = argparse.ArgumentParser(prog="salon-cloud", description=__doc__)
+    parser.add_argument("--database", help="libpq URI of the cloud database (default from config)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help=cmd_migrate.__doc__).set_defaults(func=cmd_migrate)
+    add_box = sub.add_parser("add-box", help=cmd_add_box.__doc__)
+    add_box.add_argument("--box-id", required=True)
+    add_box.add_argument("--name", required=True)
+    add_box.set_defaults(func=cmd_add_box)
+    sub.add_parser("sync-worker", help=cmd_sync_worker.__doc__).set_defaults(func=cmd_sync_worker)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Use cases of the cloud service: no Flask, no MQTT."""

@@ -1,0 +1,196 @@
+"""Applying what a box sends: in its order, exactly once in effect, merged by the one rule (SY1-SY4, SY6).
+
+Any number of ingest workers may run: each batch is applied under a lock on
+its box's row and only if it continues exactly where that box's applied
+position stands, so two workers handed consecutive batches of one box take
+turns, and a batch that overtook its predecessor is answered with a resend
+request instead of being applied out of order.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from peewee import EXCLUDED
+
+from cloud.storage.database import database
+from cloud.storage.models import Box, DeadLetter, EntityRow, Fanout, Salon, SyncConflict, utc_now
+from sync.merge import merge_change
+from sync.messages import MessageError, decode
+from sync.schemas import upgrade_payload
+from sync.stream import Receiver
+
+# Shared by every salon of the business: a change goes down to all other boxes.
+SHARED_ENTITIES = frozenset({"client"})
+DEAD_LETTER_KEEP = 64 * 1024
+
+
+@dataclass
+class Reply:
+    """What the worker answers the box: ack, resend, or nothing (refused)."""
+
+    kind: str  # ack, resend, refused
+    upto: int = 0
+    start: int = 0
+    reason: str = ""
+    applied: int = 0
+    conflicts: list = field(default_factory=list)
+
+
+def dead_letter(box_id: str | None, topic: str, raw: bytes, reason: str, **where) -> None:
+    """Keep what could not be applied, with the reason (its own transaction: it must outlive a rollback)."""
+    with database.atomic():
+        DeadLetter.create(box_id=box_id, topic=topic[:200], reason=reason[:1000], size=len(raw),
+                          payload=raw[:DEAD_LETTER_KEEP].decode("utf-8", "replace"), **where)
+
+
+def ingest(box_id: str, topic: str, raw: bytes, max_bytes: int) -> Reply:
+    """Decode, check the sender, and apply one batch from ``box_id`` (the topic it came on)."""
+    try:
+        message = decode(raw, max_bytes)
+        if message["kind"] != "changes":
+            raise MessageError(f"a {message['kind']} message on the up channel")
+        if message["sender"] != box_id:
+            raise MessageError(f"sender {message['sender'][:40]} does not match the topic's box {box_id}")
+    except MessageError as exc:
+        dead_letter(box_id, topic, raw, str(exc))
+        return Reply("refused", reason=str(exc))
+    with database.atomic():
+        box = Box.select().where(Box.id == box_id).for_update().first()
+        refusal = _refusal(box, message)
+        if refusal is None:
+            return _apply(box, message, topic)
+    dead_letter(box_id, topic, raw, refusal)
+    return Reply("refused", reason=refusal)
+
+
+def _refusal(box: Box | None, message: dict) -> str | None:
+    if box is None:
+        return "unknown box"
+    if box.status != "active":
+        return "the box is revoked"
+    claimed = message.get("salon")
+    if box.salon_id is None and claimed:
+        salon = Salon.get_or_none(Salon.id == claimed) or Salon.create(id=claimed)
+        box.salon = salon
+        box.save()
+    elif claimed != box.salon_id:
+        return f"the message claims salon {str(claimed)[:40]}, the box serves {box.salon_id}"
+    return None
+
+
+def _apply(box: Box, message: dict, topic: str) -> Reply:
+    verdict = Receiver(applied=box.up_applied).judge(message["first"], message["last"])
+    if verdict.action == "duplicate":
+        return Reply("ack", upto=box.up_applied)
+    if verdict.action == "gap":
+        return Reply("resend", upto=box.up_applied, start=verdict.missing_from)
+    changes = message["changes"][verdict.skip:]
+    conflicts = _merge_all(box, changes, topic)
+    box.up_applied = message["last"]
+    box.last_seen_at = utc_now()
+    newest = max((c.get("at") or "" for c in changes), default="")
+    if newest:
+        box.last_change_at = datetime.fromisoformat(newest.replace("Z", "+00:00"))
+    box.software = str(message.get("software") or box.software)[:32]
+    box.save()
+    return Reply("ack", upto=box.up_applied, applied=len(changes), conflicts=conflicts)
+
+
+def _merge_all(box: Box, changes: list[dict], topic: str) -> list[dict]:
+    keys = {(c["entity"], c["id"]) for c in changes if c["op"] == "upsert"}
+    rows = _load(keys)
+    written, conflicts, fanout = {}, [], []
+    for change in changes:
+        if change["op"] == "oversized":
+            DeadLetter.create(box_id=box.id, topic=topic, reason="a change too large for any packet",
+                              entity=change["entity"], entity_id=change["id"], seq=change["seq"],
+                              size=int(change["payload"].get("bytes", 0)))
+            continue
+        key = (change["entity"], change["id"])
+        merged = _merge_one(rows.get(key), box.id, change)
+        rows[key] = written[key] = (merged.data, merged.stamps, merged.crev, change)
+        for conflict in merged.conflicts:
+            conflicts.append({"entity": key[0], "entity_id": key[1], **conflict})
+        fanout += _targets(box, key, merged)
+    _store(written, box)
+    if conflicts:
+        SyncConflict.insert_many([{**c, "kept": _json(c["kept"]), "lost": _json(c["lost"])}
+                                  for c in conflicts]).execute()
+    if fanout:
+        Fanout.insert_many(fanout).execute()
+    return conflicts
+
+
+def _json(value):
+    return None if value is None else json.loads(json.dumps(value))
+
+
+def _load(keys) -> dict:
+    if not keys:
+        return {}
+    found = {}
+    entities = {}
+    for entity, entity_id in keys:
+        entities.setdefault(entity, []).append(entity_id)
+    for entity, ids in entities.items():
+        for row in EntityRow.select().where((EntityRow.entity == entity) & EntityRow.entity_id.in_(ids)):
+            found[(row.entity, row.entity_id)] = (row.data, row.stamps, row.crev, None)
+    return found
+
+
+def _merge_one(stored, origin: str, change: dict):
+    payload = upgrade_payload(change["entity"], change["payload"], change["schema"])
+    base = int(payload.get("synced_rev") or 0)
+    if stored is None:
+        return merge_change(None, {}, 0, payload, None, base, origin, change.get("at") or "")
+    data, stamps, crev, _ = stored
+    return merge_change(data, stamps, crev, payload, change.get("changed"), base, origin, change.get("at") or "")
+
+
+def _targets(box: Box, key: tuple, merged) -> list[dict]:
+    entity, entity_id = key
+    lost_here = any(c["lost_by"] == box.id for c in merged.conflicts)
+    rows = []
+    if entity in SHARED_ENTITIES and merged.changed:
+        rows.append({"entity": entity, "entity_id": entity_id, "scope": "others", "box_id": box.id})
+    if lost_here:
+        rows.append({"entity": entity, "entity_id": entity_id, "scope": "box", "box_id": box.id})
+    return rows
+
+
+def _store(written: dict, box: Box) -> None:
+    """One upsert for every row the batch touched (the salon a row first came from stays)."""
+    if not written:
+        return
+    now = utc_now()
+    rows = [{"entity": entity, "entity_id": entity_id, "salon_id": box.salon_id, "data": data, "stamps": stamps,
+             "crev": crev, "origin": box.id, "schema": change["schema"], "updated_at": now}
+            for (entity, entity_id), (data, stamps, crev, change) in written.items()]
+    (EntityRow.insert_many(rows)
+     .on_conflict(conflict_target=[EntityRow.entity, EntityRow.entity_id],
+                  update={EntityRow.data: EXCLUDED.data, EntityRow.stamps: EXCLUDED.stamps,
+                          EntityRow.crev: EXCLUDED.crev, EntityRow.origin: EXCLUDED.origin,
+                          EntityRow.schema: EXCLUDED.schema, EntityRow.updated_at: EXCLUDED.updated_at})
+     .execute())
+
+
+def record_status(box_id: str, raw: bytes, max_bytes: int) -> None:
+    """A box's status message (online or its last will): the fleet view's online flag, version, backlog."""
+    try:
+        message = decode(raw, max_bytes)
+    except MessageError as exc:
+        dead_letter(box_id, f"salons/{box_id}/status", raw, str(exc))
+        return
+    with database.atomic():
+        box = Box.get_or_none(Box.id == box_id)
+        if box is None:
+            return
+        box.online = bool(message.get("online"))
+        box.last_seen_at = utc_now()
+        if message.get("software"):
+            box.software = str(message["software"])[:32]
+        if isinstance(message.get("schema"), int):
+            box.schema = message["schema"]
+        if isinstance(message.get("backlog"), int):
+            box.backlog = message["backlog"]
+        box.save()

@@ -1,0 +1,1 @@
+"""Storage of the cloud service: PostgreSQL through peewee."""

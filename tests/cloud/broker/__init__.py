@@ -1,0 +1,1 @@
+"""Tests of the cloud's MQTT broker: its production configuration, ACL and provisioning."""
