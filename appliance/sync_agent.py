@@ -26,7 +26,7 @@ def link_settings(config: dict) -> LinkSettings:
     """The broker link of this box from its configuration (SYNC_* settings)."""
     box = config["SYNC_BOX_ID"]
     offline = encode({"v": 1, "kind": "status", "online": False})
-    return LinkSettings(host=config["SYNC_BROKER_HOST"], port=int(config["SYNC_BROKER_PORT"]), client_id=f"box-{box}",
+    return LinkSettings(host=config["SYNC_BROKER_HOST"], port=int(config["SYNC_BROKER_PORT"]), client_id=box,
                         username=box, password=config.get("SYNC_PASSWORD"), ca_file=config.get("SYNC_CA_FILE"),
                         subscriptions=(topic(box, "ack"), topic(box, "down")),
                         will=(topic(box, "status"), offline))

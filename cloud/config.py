@@ -16,6 +16,8 @@ DEFAULTS = {
     "WORKER_NAME": None,  # default: the host name and process id
     "SECRET_KEY": None,
     "SESSION_IDLE_MINUTES": 30,
+    "SESSION_LIFETIME_HOURS": 12,  # a session ends this long after sign-in, however busy
+    "COOKIE_SECURE": "1",  # the session cookie only over HTTPS; "0" for plain-HTTP trials on loopback
     "SENTRY_DSN": None,
     "LOG_LEVEL": "INFO",
 }

@@ -4,7 +4,9 @@ Rows arrive whole, as the cloud has merged them (sync.merge), with the
 cloud's revision in ``synced_rev``. They are written without a change-log
 entry of their own (they came from the cloud, they need not go back), and a
 field the box has changed itself since its last ack keeps the box's value:
-that edit is still on its way up and the cloud merges it there.
+that edit is still on its way up and the cloud merges it there. Which of
+the box's edits the row already reflects, the cloud says in ``merged_upto``
+(the box's change-log seq it had applied when it queued the row).
 """
 import json
 
@@ -41,7 +43,7 @@ def _apply_one(change: dict, up_acked: int) -> bool:
         row.__data__ = model._meta.get_default_dict()
         keep = set()
     else:
-        keep = _locally_changed(change["entity"], change["id"], up_acked)
+        keep = _locally_changed(change["entity"], change["id"], max(up_acked, int(change.get("merged_upto") or 0)))
     for name, value in payload.items():
         if name in fields and name not in keep and name not in META_NOT_APPLIED:
             row.__data__[name] = from_json_value(fields[name], value)

@@ -223,7 +223,8 @@ class BrokerAdmin:
     def box_status(self, box_id: str) -> dict:
         """What the plugin holds about a box: ``username``, ``clientid``, ``disabled``, ``roles``."""
         answer = self.execute({"command": "getClient", "username": box_username(box_id)})
-        return answer[0]["data"]["client"]
+        client = answer[0]["data"]["client"]
+        return {**client, "disabled": bool(client.get("disabled", False))}  # omitted when enabled
 
     def provision_ingest(self) -> Credentials:
         """Create the ``cloud-ingest`` user, or give it a new password if it exists (old sessions dropped)."""

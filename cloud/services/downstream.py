@@ -38,6 +38,9 @@ def fan_out(limit: int = 1000) -> int:
         entries = list(Fanout.select().order_by(Fanout.id).limit(limit))
         if not entries:
             return 0
+        # Boxes before rows: a row read after may reflect more of a box's changes than its
+        # applied position says, never fewer (the box then keeps a value the cloud already has).
+        applied = dict(Box.select(Box.id, Box.up_applied).tuples())
         rows = {(r.entity, r.entity_id): r for r in EntityRow.select().where(
             EntityRow.entity_id.in_({e.entity_id for e in entries}))}
         made, boxes = [], {}
@@ -50,7 +53,8 @@ def fan_out(limit: int = 1000) -> int:
                 box = boxes.setdefault(target.id, target)
                 box.down_seq += 1
                 made.append({"box": box.id, "seq": box.down_seq, "entity": entry.entity,
-                             "entity_id": entry.entity_id, "payload": payload})
+                             "entity_id": entry.entity_id, "payload": payload,
+                             "applied_upto": applied.get(box.id, 0)})
         for start in range(0, len(made), 500):
             DownChange.insert_many(made[start:start + 500]).execute()
         for box in boxes.values():
@@ -64,7 +68,8 @@ def pending_down(box_id: str, after: int, limit: int) -> list[dict]:
     rows = (DownChange.select().where((DownChange.box == box_id) & (DownChange.seq > after))
             .order_by(DownChange.seq).limit(limit))
     return [{"seq": r.seq, "entity": r.entity, "id": r.entity_id, "op": "upsert", "changed": None,
-             "payload": r.payload, "schema": CURRENT_SCHEMA, "at": r.created_at.isoformat()} for r in rows]
+             "payload": r.payload, "schema": CURRENT_SCHEMA, "at": r.created_at.isoformat(),
+             "merged_upto": r.applied_upto} for r in rows]
 
 
 def record_down_ack(box_id: str, upto: int) -> None:

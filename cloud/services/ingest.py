@@ -126,14 +126,21 @@ def _json(value):
 
 
 def _load(keys) -> dict:
+    """The stored rows of a batch, locked until the batch commits.
+
+    A client can be changed by two boxes' batches and by head office at the
+    same moment; without the lock the later writer would overwrite the
+    other's merge. Locks are taken in one order (entity, id) by every
+    worker, so two batches touching the same rows cannot deadlock.
+    """
     if not keys:
         return {}
     found = {}
-    entities = {}
-    for entity, entity_id in keys:
-        entities.setdefault(entity, []).append(entity_id)
-    for entity, ids in entities.items():
-        for row in EntityRow.select().where((EntityRow.entity == entity) & EntityRow.entity_id.in_(ids)):
+    for entity in sorted({entity for entity, _ in keys}):
+        ids = sorted(entity_id for e, entity_id in keys if e == entity)
+        query = (EntityRow.select().where((EntityRow.entity == entity) & EntityRow.entity_id.in_(ids))
+                 .order_by(EntityRow.entity_id).for_update())
+        for row in query:
             found[(row.entity, row.entity_id)] = (row.data, row.stamps, row.crev, None)
     return found
 

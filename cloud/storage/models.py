@@ -89,6 +89,9 @@ class DownChange(CloudModel):
     entity = CharField(max_length=64)
     entity_id = CharField(max_length=36)
     payload = BinaryJSONField()
+    # The box's own changes merged into ``payload``: its change-log seq applied here when this was
+    # queued. A field the box changed after that keeps the box's value when it applies the row.
+    applied_upto = BigIntegerField(default=0)
     created_at = DateTimeTZField(default=utc_now)
 
     class Meta:

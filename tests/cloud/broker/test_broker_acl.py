@@ -4,6 +4,7 @@ Every test starts a private broker from ``cloud/broker/mosquitto.conf`` itself (
 and provisions boxes through the dynamic-security API, as an operator would. The reason codes
 asserted are the ones this Mosquitto really answers to MQTT v5 clients.
 """
+import time
 import uuid
 
 import pytest
@@ -57,10 +58,13 @@ def test_a_box_publishes_qos1_to_its_own_topics_and_the_ingest_group_gets_each_m
     for number in range(6):
         assert str(client.publish(f"salons/{box.username}/up", f"change {number}".encode())) == "Success"
     received = []
-    for worker in (ingest, second_worker):
-        while (message := worker.next_message(timeout=0.3)) is not None:
-            received.append((message.topic, message.payload, message.qos))
+    deadline = time.monotonic() + 5
+    while len(received) < 6 and time.monotonic() < deadline:
+        for worker in (ingest, second_worker):
+            if (message := worker.next_message(timeout=0.01)) is not None:
+                received.append((message.topic, message.payload, message.qos))
     assert sorted(received) == [(f"salons/{box.username}/up", f"change {n}".encode(), 1) for n in range(6)]
+    assert ingest.next_message(timeout=0.1) is None and second_worker.next_message(timeout=0.1) is None
 
     assert str(client.publish(f"salons/{box.username}/status", b"online")) == "Success"
     assert str(client.publish(f"salons/{box.username}/down-ack", b"42")) == "Success"
