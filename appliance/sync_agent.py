@@ -10,7 +10,7 @@ import logging
 import time
 
 from appliance.version import SOFTWARE_VERSION
-from appliance.services import sync_inbox, sync_outbox
+from appliance.services import online_requests, sync_inbox, sync_outbox
 from appliance.storage.models.base import SCHEMA_VERSION
 from appliance.storage.statements import first_row
 from sync.messages import (
@@ -102,6 +102,7 @@ class BoxSyncAgent:
         if verdict.action == "apply":
             applied, _ = sync_inbox.apply_down(message["changes"][verdict.skip:], message["last"])
             self.receiver.applied = applied
+            online_requests.decide_tentative()
         self.link.publish(topic(self.box_id, "down-ack"), encode(ack_message(self.receiver.applied)))
 
     # -- outgoing -------------------------------------------------------------------------------

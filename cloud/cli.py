@@ -1,5 +1,6 @@
-"""`salon-cloud`: migrate the database, register boxes, run a sync worker."""
+"""`salon-cloud`: migrate the database, register boxes, run a sync worker, add head-office users, serve the pages."""
 import argparse
+import getpass
 import logging
 import os
 import signal
@@ -53,6 +54,36 @@ def cmd_sync_worker(args) -> int:
     return 0
 
 
+def cmd_add_user(args) -> int:
+    """Add a head-office user (password from SALON_CLOUD_NEW_PASSWORD or asked for; never on the command line)."""
+    from cloud.services.errors import InvalidInput
+    from cloud.services.users import create_user
+
+    _open(args)
+    password = os.environ.get("SALON_CLOUD_NEW_PASSWORD") or getpass.getpass("password: ")
+    try:
+        user = create_user(None, {"username": args.username, "full_name": args.full_name or "", "role": args.role,
+                                  "password": password, "locale": args.locale, "timezone": args.timezone})
+    except InvalidInput as exc:
+        for field, (reason, params) in exc.fields.items():
+            print(f"error: {field}: {reason} {params or ''}".rstrip(), file=sys.stderr)
+        return 2
+    print(f"added {user.username} ({user.role})")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Serve the head-office pages under gunicorn (the production WSGI server), as systemd does."""
+    from gunicorn.app.wsgiapp import run
+
+    if args.database:
+        os.environ["SALON_CLOUD_DATABASE_URL"] = args.database
+    sys.argv = ["gunicorn", "--config", "python:cloud.gunicorn_conf",
+                *(["--bind", args.bind] if args.bind else []),
+                *(["--workers", str(args.workers)] if args.workers else []), "cloud.app:create_app()"]
+    return run()
+
+
 def main(argv=None) -> int:
     """Entry point of the `salon-cloud` command."""
     parser = argparse.ArgumentParser(prog="salon-cloud", description=__doc__)
@@ -64,6 +95,17 @@ def main(argv=None) -> int:
     add_box.add_argument("--name", required=True)
     add_box.set_defaults(func=cmd_add_box)
     sub.add_parser("sync-worker", help=cmd_sync_worker.__doc__).set_defaults(func=cmd_sync_worker)
+    user = sub.add_parser("add-user", help=cmd_add_user.__doc__)
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=["owner", "head_office", "accountant"])
+    user.add_argument("--full-name")
+    user.add_argument("--locale", default="ru", choices=["ru", "uz", "en"])
+    user.add_argument("--timezone", default="UTC", help="IANA zone the pages show times in, e.g. Asia/Tashkent")
+    user.set_defaults(func=cmd_add_user)
+    serve = sub.add_parser("serve", help=cmd_serve.__doc__)
+    serve.add_argument("--bind", help="address:port (default SALON_CLOUD_BIND or 127.0.0.1:8090)")
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -2,35 +2,16 @@
 
 Every fault test ends by comparing the box's rows with the cloud's, row by row.
 """
-import uuid
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from appliance.services import sync_outbox
 from appliance.services.bookings import create_booking
 from appliance.services.clients import create_client, update_client
-from cloud.services.fleet import register_box
 from cloud.storage.models import Box, DeadLetter, EntityRow
 from sync.messages import changes_message, encode, topic
 from sync.transport import LinkSettings, MqttLink
-from tests.cloud.sync_processes import box_agent, box_rows, cloud_rows, cloud_worker, wait_until
-
-
-@pytest.fixture
-def box_id():
-    return str(uuid.uuid4())
-
-
-@pytest.fixture
-def sync_pair(small_salon, cloud_db, pg_dsn, mosquitto, tmp_path, box_id):
-    """A registered box with some work in it, its agent and one cloud worker (started by the test)."""
-    register_box(box_id, "Chilonzor")
-    agent = box_agent(tmp_path / "data", box_id, mosquitto.port)
-    worker = cloud_worker(pg_dsn, mosquitto.port, tmp_path)
-    yield agent, worker
-    agent.stop()
-    worker.stop()
+from tests.cloud.sync_processes import box_rows, cloud_rows, wait_until
 
 
 def make_clients(system, count: int, prefix: str = "Client", start: int = 0) -> list:

@@ -99,3 +99,25 @@ class GroupAttendee(SyncedModel):
 
     class Meta:
         indexes = ((("event", "client"), True),)
+
+
+class OnlineRequest(SyncedModel):
+    """A booking asked for online (the cloud's booking page or a bot), decided by this box (SY4, BK9).
+
+    Made in the cloud as ``tentative`` and sent down; the box, the authority
+    for its own journal, books it (``confirmed``) or finds it clashes
+    (``conflict``): then the administrator sees it with the client's contacts
+    and settles it (``handled``). Never dropped, never double-booked.
+    """
+
+    client_name = CharField(max_length=200)
+    client_phone = CharField(max_length=20)
+    client = ForeignKeyField(Client, null=True, on_delete="RESTRICT")
+    items = JsonField(default=list)  # [{"service_id", "master_id"}]
+    starts_at = UtcDateTimeField()
+    comment = TextField(default="")
+    status = CharField(max_length=16, default="tentative")  # tentative, confirmed, conflict, handled
+    booking = ForeignKeyField(Booking, null=True, on_delete="RESTRICT")
+    reason = TextField(default="")
+    decided_at = UtcDateTimeField(null=True)
+    handled_note = TextField(default="")

@@ -2,7 +2,7 @@
 from appliance.storage.models.access import ApiToken, Device
 from appliance.storage.models.base import AuditLog, ChangeLog, SyncState
 from appliance.storage.models.bookings import (
-    Booking, BookingEvent, BookingItem, BookingSeries, GroupAttendee, GroupEvent,
+    Booking, BookingEvent, BookingItem, BookingSeries, GroupAttendee, GroupEvent, OnlineRequest,
 )
 from appliance.storage.models.catalogue import (
     Equipment, Room, Salon, Service, ServiceCategory, Staff, StaffService,
@@ -15,6 +15,6 @@ ALL_MODELS = (
     Salon, Staff, ServiceCategory, Service, StaffService, Room, Equipment,
     Client,
     WorkPattern, ScheduleDay, Absence, TimeBlock,
-    BookingSeries, Booking, BookingItem, BookingEvent, GroupEvent, GroupAttendee,
+    BookingSeries, Booking, BookingItem, BookingEvent, GroupEvent, GroupAttendee, OnlineRequest,
     Device, ApiToken,
 )

@@ -19,7 +19,8 @@ def old_box(tmp_path):
     db = open_database(str(path))
     db.connect()
     upgrade(db, "0001_initial")
-    assert pending(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes", "0004_sync_state"]
+    assert pending(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes", "0004_sync_state",
+                           "0005_online_requests"]
     raw = db.connection()
     stamp = (0, NOW, NOW)
     raw.execute("INSERT INTO salon VALUES ('s1',?,?,?,'Old','Asia/Tashkent','UZS','UZ','',NULL,'[]',15,90,"
@@ -44,7 +45,8 @@ def old_box(tmp_path):
 
 def test_upgrade_keeps_data_and_backfills_the_search_column(old_box):
     db, path = old_box
-    assert upgrade(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes", "0004_sync_state"]
+    assert upgrade(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes", "0004_sync_state",
+                           "0005_online_requests"]
     assert pending(db) == []
     rows = sqlite3.connect(path).execute("SELECT id, search_text, tags FROM client").fetchall()
     assert rows == [("c1", "тошматов gʻulom 998901234567 998935554433", '["VIP"]')]

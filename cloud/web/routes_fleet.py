@@ -1,0 +1,65 @@
+"""The fleet of boxes and the salons they serve (CO1, CO6, SY3)."""
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from cloud.services import fleet_admin, salons
+from cloud.services.errors import NotFound, Refused, ServiceError
+from cloud.web.forms import Form, reason_text
+from cloud.web.session_auth import page
+
+bp = Blueprint("web_fleet", __name__)
+
+
+def _fleet_page(form: Form, status: int = 200):
+    rows = fleet_admin.fleet_rows()
+    return render_template("fleet.html", rows=rows, summary=fleet_admin.summary(rows), form=form,
+                           salon_choices=[(p.id, p.name or p.id) for p in salons.all_profiles()]), status
+
+
+@bp.get("/fleet")
+@page("fleet.view")
+def fleet():
+    """Every box: link state, version, streams, last seen, errors; the owner registers and revokes boxes here."""
+    return _fleet_page(Form())
+
+
+@bp.post("/fleet/register")
+@page("fleet.manage")
+def register():
+    """Register a box by its id and a name (optionally the salon it will serve)."""
+    form = Form.posted(request)
+    try:
+        box = fleet_admin.register(g.user, form.values)
+    except ServiceError as exc:
+        form.refused(exc)
+        return _fleet_page(form, 422)
+    flash(_("Box %(name)s is registered. Provision its broker account to let it connect.", name=box.name),
+          "success")
+    return redirect(url_for("web_fleet.fleet"))
+
+
+@bp.route("/fleet/<box_id>/revoke", methods=["GET", "POST"])
+@page("fleet.manage")
+def revoke(box_id: str):
+    """Ask, then revoke a box: the cloud refuses its messages from then on."""
+    try:
+        box = fleet_admin.get_box(box_id)
+    except NotFound:
+        abort(404)
+    if request.method == "POST":
+        try:
+            fleet_admin.revoke(g.user, box_id)
+        except Refused as exc:
+            flash(reason_text(exc.reason), "error")
+            return redirect(url_for("web_fleet.fleet"))
+        flash(_("Box %(name)s is revoked.", name=box.name), "success")
+        return redirect(url_for("web_fleet.fleet"))
+    return render_template("revoke.html", box=box)
+
+
+@bp.get("/salons")
+@page("salons.view")
+def salon_list():
+    """Every salon of the business with its boxes and how much master data the cloud holds for it."""
+    return render_template("salons.html", entries=salons.salons_with_boxes(fleet_admin.fleet_rows()),
+                           unassigned=salons.unassigned_boxes())
