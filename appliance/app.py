@@ -13,6 +13,7 @@ from appliance.api.routes_catalogue import bp as catalogue_bp
 from appliance.api.routes_clients import bp as clients_bp
 from appliance.api.routes_schedules import bp as schedules_bp
 from appliance.api.routes_staff import bp as staff_bp
+from appliance.api.routes_sync import bp as sync_bp
 from appliance.api.routes_system import bp as system_bp
 from appliance.config import load_config
 from appliance.domain.permissions import allowed
@@ -23,6 +24,8 @@ from appliance.web.routes_catalogue import bp as web_catalogue_bp
 from appliance.web.routes_clients import bp as web_clients_bp
 from appliance.web.routes_journal import bp as web_journal_bp
 from appliance.web.routes_schedules import bp as web_schedules_bp
+from appliance.web.routes_sync import attention_count
+from appliance.web.routes_sync import bp as web_sync_bp
 from appliance.web.session_auth import csrf_token
 
 API_PREFIX = "/api/v1"
@@ -50,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         if db.in_transaction():
             db.rollback()
 
-    for blueprint in (system_bp, catalogue_bp, staff_bp, clients_bp, schedules_bp, bookings_bp):
+    for blueprint in (system_bp, catalogue_bp, staff_bp, clients_bp, schedules_bp, bookings_bp, sync_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
     register_error_handlers(app)
     _init_web(app, settings)
@@ -63,8 +66,8 @@ def _init_web(app: Flask, settings: dict) -> None:
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="salon_box_session",
                       PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings["TOKEN_TTL_MINUTES"]))
     init_babel(app)
-    app.jinja_env.globals.update(csrf_token=csrf_token, can=_can)
-    for blueprint in (web_auth_bp, web_journal_bp, web_clients_bp, web_schedules_bp, web_catalogue_bp):
+    app.jinja_env.globals.update(csrf_token=csrf_token, can=_can, attention_count=attention_count)
+    for blueprint in (web_auth_bp, web_journal_bp, web_clients_bp, web_schedules_bp, web_catalogue_bp, web_sync_bp):
         app.register_blueprint(blueprint)
 
 

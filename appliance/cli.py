@@ -118,7 +118,8 @@ def cmd_sync(args) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    BoxSyncAgent(MqttLink(link_settings(config)), config["SYNC_BOX_ID"]).run(stop)
+    BoxSyncAgent(MqttLink(link_settings(config)), config["SYNC_BOX_ID"],
+                 pace_per_s=float(config["SYNC_PACE_PER_S"])).run(stop)
     return 0
 
 

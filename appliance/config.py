@@ -21,6 +21,9 @@ DEFAULTS = {
     "SYNC_BOX_ID": None,
     "SYNC_PASSWORD": None,
     "SYNC_CA_FILE": None,
+    # Changes per second at most when catching up after being offline: a box back from days
+    # without internet must not flood the broker and the cloud's workers.
+    "SYNC_PACE_PER_S": 20000,
 }
 
 

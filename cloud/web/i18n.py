@@ -4,6 +4,7 @@ Times are stored in UTC and shown in the viewer's own zone (their profile's
 ``timezone``, UTC unless they chose one); pages label which zone it is.
 Money is shown with the salon's currency and that currency's own decimals.
 """
+import json
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,15 @@ from cloud.services.users import LANGUAGES
 
 LANGUAGE_NAMES = {"ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
 ROLE_NAMES = {"owner": _l("Owner"), "head_office": _l("Head office"), "accountant": _l("Accountant")}
+ACTION_NAMES = {
+    "user.created": _l("User added"), "user.role_changed": _l("Role changed"),
+    "user.activated": _l("User made active"), "user.deactivated": _l("User deactivated"),
+    "user.password_set": _l("Password set"), "box.registered": _l("Box registered"),
+    "box.reactivated": _l("Box registered again"), "box.revoked": _l("Box revoked"),
+    "conflict.resolved": _l("Conflict marked resolved"), "service.created": _l("Service added"),
+    "service.changed": _l("Service changed"), "service.price_changed": _l("Service price changed"),
+    "staff.changed": _l("Person changed"), "staff.role_changed": _l("Staff role changed"),
+}
 STAFF_ROLE_NAMES = {"owner": _l("Salon owner"), "manager": _l("Manager"), "administrator": _l("Administrator"),
                     "master": _l("Master")}
 
@@ -47,8 +57,10 @@ def init_babel(app) -> None:
     Babel(app, locale_selector=select_locale, timezone_selector=viewer_zone,
           default_translation_directories=str(Path(__file__).with_name("translations")))
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale,
-                                 viewer_zone=viewer_zone, role_names=ROLE_NAMES, staff_role_names=STAFF_ROLE_NAMES)
-    app.jinja_env.filters.update(money=money, moment=moment, number=number, span=span)
+                                 viewer_zone=viewer_zone, role_names=ROLE_NAMES, staff_role_names=STAFF_ROLE_NAMES,
+                                 action_names=ACTION_NAMES)
+    app.jinja_env.filters.update(money=money, moment=moment, number=number, span=span, json_text=json_text,
+                                 short_id=short_id)
 
 
 def _locale() -> Locale:
@@ -76,6 +88,17 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, format="short", tzinfo=ZoneInfo(viewer_zone()), locale=_locale())
+
+
+def short_id(value) -> str:
+    """The tail of a UUIDv7: its head is a timestamp, the same for rows made in one millisecond."""
+    text = str(value or "")
+    return text if len(text) <= 10 else "…" + text[-8:]
+
+
+def json_text(value) -> str:
+    """A JSON value as readable text (letters of every alphabet as they are, not escaped)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def span(seconds: float | None) -> str:

@@ -7,6 +7,7 @@ from cloud.services.errors import NotFound, Refused, ServiceError
 from cloud.services.money import form_text
 from cloud.services.salons import profile
 from cloud.web.forms import Form
+from cloud.web.i18n import STAFF_ROLE_NAMES
 from cloud.web.session_auth import page
 
 bp = Blueprint("web_masterdata", __name__)
@@ -100,7 +101,7 @@ def staff(salon_id: str):
 
 def _staff_form(salon, form: Form, person, saved=None, status: int = 200):
     return render_template("staff_form.html", salon=salon, form=form, person=person, saved=saved,
-                           roles=masterdata.STAFF_ROLES), status
+                           roles=[(r, STAFF_ROLE_NAMES[r]) for r in masterdata.STAFF_ROLES]), status
 
 
 @bp.route("/salons/<salon_id>/staff/<staff_id>", methods=["GET", "POST"])
