@@ -113,7 +113,7 @@ def cmd_sync(args) -> int:
     if missing:
         print(f"error: set {', '.join('SALON_BOX_' + key for key in missing)} (see README: sync)", file=sys.stderr)
         return 2
-    logging.basicConfig(level=config["LOG_LEVEL"])
+    logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.connect(reuse_if_open=True)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -14,7 +14,7 @@ from appliance.services import online_requests, sync_inbox, sync_outbox
 from appliance.storage.models.base import SCHEMA_VERSION
 from appliance.storage.statements import first_row
 from sync.messages import (
-    MessageError, ack_message, batches, box_of, changes_message, decode, encode, resend_message, topic,
+    MessageError, ack_message, box_of, changes_envelope, decode, encode, resend_message, text_batches, topic,
 )
 from sync.stream import Receiver, Sender
 from sync.transport import LinkError, LinkSettings
@@ -46,14 +46,28 @@ class BoxSyncAgent:
         self._was_connected = False
 
     def run(self, stop) -> None:
-        """Loop until ``stop`` (a threading.Event) is set."""
+        """Loop until ``stop`` (a threading.Event) is set; no error ends it (the state is in the database)."""
         while not stop.is_set():
             try:
                 self.step()
             except LinkError as exc:
                 self._link_lost(str(exc))
                 stop.wait(1.0)
+            except Exception as exc:  # noqa: BLE001 - a sync agent that dies stops the salon's sync
+                log.exception("sync agent step failed")
+                self._restart_from_database(f"{type(exc).__name__}: {exc}")
+                stop.wait(1.0)
         self.link.close()
+
+    def _restart_from_database(self, error: str) -> None:
+        """Pick up again from what the database says was acked and applied."""
+        try:
+            sync_outbox.record_link(self.link.connected, error)
+            state = sync_outbox.sync_state()
+            self.sender.acked = self.sender.sent = state.up_acked
+            self.receiver.applied = state.down_applied
+        except Exception:  # noqa: BLE001 - the database itself may be what failed; try again next pass
+            log.exception("could not read the sync state")
 
     def step(self, wait: float = 0.02) -> None:
         """One pass: connect if needed, take in what arrived, send what is due."""
@@ -115,14 +129,15 @@ class BoxSyncAgent:
         if start is None or self._budget < 1:
             return
         limit = int(min(self.sender.room(), self._budget, self.batch_max * 4))
-        changes = sync_outbox.pending_changes(start - 1, limit)
+        changes = sync_outbox.pending_texts(start - 1, limit)
         if not changes:
             return
         salon = self._salon_id()
-        for run in batches(changes, self.link.max_payload, self.batch_max):
-            payload = encode(changes_message(self.box_id, salon, run, SOFTWARE_VERSION))
+        for run in text_batches(changes, self.link.max_payload, self.batch_max):
+            payload = changes_envelope(self.box_id, salon, run, SOFTWARE_VERSION)
             self.link.publish(topic(self.box_id, "up"), payload)
-            self.sender.on_sent(run[-1]["seq"], self.clock())
+            self.sender.on_sent(run[-1][0], self.clock())
+            log.debug("sent %d..%d (%d bytes)", run[0][0], run[-1][0], len(payload))
             self._budget -= len(run)
 
     def _salon_id(self) -> str | None:

@@ -73,25 +73,71 @@ def fill_backlog(db, count: int) -> float:
     return time.perf_counter() - began
 
 
-def raw_insert_rate(dsn: str, payloads: list[dict]) -> float:
-    """Rows/s PostgreSQL takes the same rows at, 500 per INSERT, one transaction per batch."""
+RAW_TABLE = ("CREATE TABLE {name} (entity text, entity_id text, salon_id text, data jsonb, stamps jsonb, crev int, "
+             "origin text, schema int, updated_at timestamptz, PRIMARY KEY (entity, entity_id))")
+
+
+def raw_insert_rates(dsn: str, payloads: list[dict]) -> dict:
+    """Rows/s PostgreSQL takes the same rows at (as ingest stores them), 500 per INSERT, a transaction each.
+
+    Two ways of batching, both measured: a multi-row VALUES list, and one JSON array parameter
+    unpacked by jsonb_to_recordset (what ingest uses). The faster is the reference.
+    """
     import psycopg
     from psycopg.types.json import Jsonb
 
+    from sync.merge import merge_change
+
+    rows = []
+    for p in payloads:
+        # The row exactly as ingest stores it: the data and its merge stamps.
+        made = merge_change(None, {}, 0, p, None, 0, "box", "2026-12-01T10:00:00Z")
+        rows.append({"entity": "client", "entity_id": p["id"], "salon_id": "salon", "data": made.data,
+                     "stamps": made.stamps, "crev": 1, "origin": "box", "schema": 2})
+    rates = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("CREATE TABLE raw_rows (entity text, entity_id text, salon_id text, data jsonb, "
-                     "stamps jsonb, crev int, origin text, schema int, updated_at timestamptz, "
-                     "PRIMARY KEY (entity, entity_id))")
+        conn.execute(RAW_TABLE.format(name="raw_values"))
+        conn.execute(RAW_TABLE.format(name="raw_json"))
         began = time.perf_counter()
-        for start in range(0, len(payloads), 500):
-            chunk = payloads[start:start + 500]
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
             values = ", ".join(["(%s, %s, %s, %s, %s, 1, 'box', 2, now())"] * len(chunk))
-            params = []
-            for p in chunk:
-                params += ["client", p["id"], "salon", Jsonb(p), Jsonb({k: {"rev": 1} for k in p})]
+            params = [v for r in chunk for v in (r["entity"], r["entity_id"], r["salon_id"], Jsonb(r["data"]),
+                                                 Jsonb(r["stamps"]))]
             with conn.transaction():
-                conn.execute(f"INSERT INTO raw_rows VALUES {values}", params)
-        return len(payloads) / (time.perf_counter() - began)
+                conn.execute(f"INSERT INTO raw_values VALUES {values}", params)
+        rates["multi-row VALUES"] = len(rows) / (time.perf_counter() - began)
+        began = time.perf_counter()
+        for start in range(0, len(rows), 500):
+            with conn.transaction():
+                conn.execute("INSERT INTO raw_json SELECT r.entity, r.entity_id, r.salon_id, r.data, r.stamps, "
+                             "r.crev, r.origin, r.schema, now() FROM jsonb_to_recordset(%s::jsonb) AS r(entity text, "
+                             "entity_id text, salon_id text, data jsonb, stamps jsonb, crev int, origin text, "
+                             "schema int)", (json.dumps(rows[start:start + 500], ensure_ascii=False),))
+        rates["jsonb_to_recordset"] = len(rows) / (time.perf_counter() - began)
+    return rates
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux /proc)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu(postgres) -> float:
+    """CPU of the private PostgreSQL server: its postmaster and the backends it forked."""
+    master = int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
+    total = cpu_seconds(master)
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    total += cpu_seconds(int(proc.name))
+            except (OSError, ValueError):
+                continue
+    return total
 
 
 def main(argv=None) -> int:
@@ -123,17 +169,23 @@ def main(argv=None) -> int:
 
         total = last_seq()
         payloads = [c["payload"] for c in pending_changes(0, total) if c["entity"] == "client"]
-        raw = raw_insert_rate(postgres.create_database("raw"), payloads)
-        print(f"\n[1] raw batched INSERT of the same {len(payloads)} rows: {raw:,.0f} rows/s")
+        rates = raw_insert_rates(postgres.create_database("raw"), payloads)
+        raw = max(rates.values())
+        print(f"\n[1] raw batched INSERT of the same {len(payloads):,} rows, 500 a statement: "
+              + "; ".join(f"{name} {rate:,.0f} rows/s" for name, rate in rates.items()))
 
         print(f"\n[2] catch-up: backlog of {total:,} changes (made in {fill_s:.1f} s) ...", flush=True)
         worker = cloud_worker(dsn, broker.port, work).start()
+        pg_cpu_before = postgres_cpu(postgres)
         began = time.perf_counter()
         agent = box_agent(data_dir, BOX_ID, broker.port).start()
         wait_until(lambda: Box.get_by_id(BOX_ID).up_applied >= total, 1800, "the catch-up", (agent, worker))
         took = time.perf_counter() - began
         rate = total / took
         print(f"  {total:,} changes applied in {took:.1f} s (process start included): {rate:,.0f} events/s")
+        print(f"  CPU: box agent {cpu_seconds(agent.process.pid):.1f} s, cloud worker "
+              f"{cpu_seconds(worker.process.pid):.1f} s, PostgreSQL {postgres_cpu(postgres) - pg_cpu_before:.1f} s "
+              f"(2 cores: {2 * took:.1f} core-s in the window)")
 
         print(f"\n[3] trickle: one change every 50 ms for {args.trickle_s:g} s ...", flush=True)
         latencies = trickle(args.trickle_s, EntityRow)

@@ -6,17 +6,17 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from cloud.config import load_config
 from cloud.storage.database import open_database
 from cloud.storage.users import AppSecret
-from cloud.web.errors import register_error_handlers
 from cloud.web.i18n import init_babel
 from cloud.web.routes_auth import bp as auth_bp
 from cloud.web.routes_fleet import bp as fleet_bp
 from cloud.web.routes_masterdata import bp as masterdata_bp
-from cloud.web.routes_problems import bp as problems_bp
 from cloud.web.routes_users import bp as users_bp
 from cloud.web.session_auth import can, csrf_token
 
@@ -24,6 +24,7 @@ from cloud.web.session_auth import can, csrf_token
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 SESSION_KEY_NAME = "session_key"
+log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -37,7 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def connect():
-        db.connect(reuse_if_open=True)
+        if request.endpoint != "static":  # the stylesheet needs no database
+            db.connect(reuse_if_open=True)
 
     @app.teardown_request
     def disconnect(exc):
@@ -56,9 +58,9 @@ def create_app(config: dict | None = None) -> Flask:
                       MAX_CONTENT_LENGTH=settings.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
     init_babel(app)
     app.jinja_env.globals.update(csrf_token=csrf_token, can=can)
-    for blueprint in (auth_bp, fleet_bp, problems_bp, masterdata_bp, users_bp):
+    for blueprint in (auth_bp, fleet_bp, masterdata_bp, users_bp):
         app.register_blueprint(blueprint)
-    register_error_handlers(app)
+    _error_pages(app)
     return app
 
 
@@ -85,6 +87,36 @@ def _shared_secret(db) -> str:
     with db.connection_context():
         AppSecret.insert(name=SESSION_KEY_NAME, value=secrets.token_urlsafe(48)).on_conflict_ignore().execute()
         return AppSecret.get_by_id(SESSION_KEY_NAME).value
+
+
+def _error_message(status: int, description: str | None) -> str:
+    if status == 400 and description == "csrf":
+        return _("The form has expired; reload the page and try again.")
+    if status == 413:
+        return _("What was sent is too large.")
+    return ""
+
+
+def _error_pages(app: Flask) -> None:
+    """HTTP errors and anything unexpected as a readable page in the user's language, never a stack trace."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        response = app.make_response((render_template("error.html", status=status,
+                                                      message=_error_message(status, exc.description)), status))
+        if status == 405 and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        if app.testing:
+            raise exc  # tests see the real failure, not the page
+        log.exception("unhandled error")
+        return http_error(InternalServerError())
 
 
 def _init_sentry(dsn: str | None) -> None:

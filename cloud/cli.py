@@ -45,7 +45,7 @@ def cmd_sync_worker(args) -> int:
     from sync.transport import MqttLink
 
     config = _open(args)
-    logging.basicConfig(level=config["LOG_LEVEL"])
+    logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     name = config["WORKER_NAME"] or f"{socket.gethostname()}-{os.getpid()}"
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -59,11 +59,15 @@ class CloudSyncWorker:
             self.handle(*message)
             handled += 1
             message = self.link.receive(timeout=0) if handled < 200 else None
+        began = time.perf_counter()
         if not self.leader:
             self.leader = downstream.try_lead()
         if self.leader:
             downstream.fan_out()
             self._send_down()
+        spent = time.perf_counter() - began
+        if spent > 0.5:
+            log.warning("down work took %.0f ms: boxes waited that long for their acks", spent * 1000)
 
     def handle(self, topic_name: str, raw: bytes) -> None:
         """One message from a box."""
@@ -74,7 +78,10 @@ class CloudSyncWorker:
             return
         limit = self.link.max_payload + 1024
         if channel == "up":
+            began = time.perf_counter()
             reply = ingest(box_id, topic_name, raw, limit)
+            log.debug("%s: %s %d (%d applied) in %.1f ms", box_id, reply.kind, reply.upto, reply.applied,
+                      (time.perf_counter() - began) * 1000)
             if reply.kind == "ack":
                 self.link.publish(topic_of(box_id, "ack"), encode(ack_message(reply.upto)))
             elif reply.kind == "resend":

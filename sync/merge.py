@@ -1,7 +1,9 @@
 """The one rule for a row edited in more than one place: field-level merge, conflicts recorded (SY2, SY4).
 
 Every synced row in the cloud keeps, per field, the cloud revision that last
-changed it, when and by whom. A change arrives with the fields it changed
+changed it, when and by whom (``stamps``; the entry ``"*"`` stands for every
+field not changed since the row was first received, which keeps a row's
+stamps small). A change arrives with the fields it changed
 and the cloud revision its sender had last seen (``base``, the row's
 ``synced_rev`` on the box when it was edited):
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 
 # Bookkeeping, not content: never merged field by field.
 META_FIELDS = frozenset({"id", "rev", "synced_rev", "created_at", "updated_at"})
+ALL_FIELDS = "*"  # the stamp of every field that has no stamp of its own
 
 
 @dataclass
@@ -40,8 +43,7 @@ def merge_change(stored: dict | None, stamps: dict, crev: int, payload: dict, ch
                  base: int, origin: str, at: str) -> Merged:
     """Apply one incoming change to the stored row (None when the cloud has never seen it)."""
     if stored is None:
-        names = _content(payload)
-        return Merged(dict(payload), {f: _stamp(1, at, origin) for f in names}, 1, names)
+        return Merged(dict(payload), {ALL_FIELDS: _stamp(1, at, origin)}, 1, _content(payload))
     data, stamps = dict(stored), {k: dict(v) for k, v in stamps.items()}
     names = _content(payload if changed is None else [f for f in changed if f in payload])
     result = Merged(data, stamps, crev)
@@ -66,7 +68,7 @@ def _merge_field(result: Merged, name: str, new, base: int, origin: str, at: str
     old = result.data.get(name)
     if new == old:
         return
-    stamp = result.stamps.get(name)
+    stamp = result.stamps.get(name) or result.stamps.get(ALL_FIELDS)
     concurrent = stamp is not None and stamp.get("rev", 0) > base and stamp.get("by") != origin
     if concurrent:
         incoming_later = at > (stamp.get("at") or "")

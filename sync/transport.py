@@ -9,6 +9,7 @@ behind the subscriber. Nothing waits in paho's own queue: publishing while
 disconnected fails at once.
 """
 import queue
+import socket
 import ssl
 import threading
 from dataclasses import dataclass
@@ -18,6 +19,15 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 TOPIC_ALLOWANCE = 256  # bytes of a PUBLISH packet that are not payload: topic, properties, headers
+
+
+def _no_delay(sock) -> None:
+    # Each batch waits for its PUBACK: with Nagle's algorithm against delayed ACKs every
+    # round trip could stall 40 ms.
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except (AttributeError, OSError):
+        pass  # not a TCP socket (a unix socket in tests), or already closed
 
 
 class LinkError(Exception):
@@ -136,6 +146,7 @@ class MqttLink:
             self._refusal = f"the broker refused the connection: {reason_code}"
             return
         self._refusal = None
+        _no_delay(client.socket())
         broker_max = getattr(properties, "MaximumPacketSize", None) if properties else None
         if broker_max:
             self._broker_max = min(self.settings.max_packet_size, broker_max)

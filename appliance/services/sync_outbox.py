@@ -8,6 +8,7 @@ import json
 
 from appliance.storage.database import database
 from appliance.storage.models.base import ChangeLog, SyncState, json_value, utc_now
+from sync.messages import change_text
 
 _PENDING = ("SELECT seq, entity, entity_id, op, changed, payload, schema, recorded_at FROM change_log "
             "WHERE seq > ? ORDER BY seq LIMIT ?")
@@ -28,6 +29,15 @@ def pending_changes(after: int, limit: int) -> list[dict]:
     return [{"seq": seq, "entity": entity, "id": entity_id, "op": op, "changed": json.loads(changed),
              "payload": json.loads(payload), "schema": schema,
              "at": json_value(ChangeLog.recorded_at.python_value(recorded_at))}
+            for seq, entity, entity_id, op, changed, payload, schema, recorded_at in rows]
+
+
+def pending_texts(after: int, limit: int) -> list[tuple[int, str]]:
+    """The same entries as ``pending_changes``, each as its JSON text, without decoding the payloads."""
+    rows = database.execute_sql(_PENDING, [after, limit]).fetchall()
+    # Stored instants are "YYYY-MM-DD HH:MM:SS.ffffff" in UTC; the wire has ISO 8601 with a Z.
+    return [(seq, change_text(seq, entity, entity_id, op, changed, payload, schema,
+                              recorded_at.replace(" ", "T") + "Z"))
             for seq, entity, entity_id, op, changed, payload, schema, recorded_at in rows]
 
 

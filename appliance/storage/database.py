@@ -18,7 +18,10 @@ PRAGMAS = {
 
 def open_database(path: str) -> SqliteDatabase:
     """Open (creating if needed) the SQLite file at ``path`` and bind the models to it."""
-    db = SqliteDatabase(path, pragmas=PRAGMAS, check_same_thread=False)
+    # Every transaction takes the write lock when it begins. A deferred one that reads and
+    # then writes fails at once ("database is locked", busy_timeout or not) if another
+    # process (a gunicorn worker, the sync agent) committed since its read.
+    db = SqliteDatabase(path, pragmas=PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
     database.initialize(db)
     return db
 

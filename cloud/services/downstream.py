@@ -19,46 +19,47 @@ def try_lead() -> bool:
     return bool(database.execute_sql("SELECT pg_try_advisory_lock(%s)", (_LEADER_LOCK,)).fetchone()[0])
 
 
-def _targets(entry: Fanout) -> list[Box]:
-    boxes = Box.select().where(Box.status == "active")
+def _targets(entry: Fanout, boxes: list[Box]) -> list[Box]:
     if entry.scope == "others":
-        boxes = boxes.where(Box.id != entry.box_id)
-    elif entry.scope == "all":
-        pass
-    elif entry.scope == "box":
-        boxes = boxes.where(Box.id == entry.box_id)
-    else:
-        boxes = boxes.where(Box.salon == entry.salon_id)
-    return list(boxes.order_by(Box.id))
+        return [b for b in boxes if b.id != entry.box_id]
+    if entry.scope == "all":
+        return boxes
+    if entry.scope == "box":
+        return [b for b in boxes if b.id == entry.box_id]
+    return [b for b in boxes if b.salon_id == entry.salon_id]
 
 
-def fan_out(limit: int = 1000) -> int:
-    """Turn queued fan-out entries into per-box down changes; how many entries were handled."""
+def fan_out(limit: int = 500) -> int:
+    """Turn queued fan-out entries into per-box down changes; how many entries were handled.
+
+    Bounded per call so the worker's loop keeps answering boxes while a large
+    queue (a salon back from days offline) is worked through.
+    """
     with database.atomic():
         entries = list(Fanout.select().order_by(Fanout.id).limit(limit))
         if not entries:
             return 0
         # Boxes before rows: a row read after may reflect more of a box's changes than its
         # applied position says, never fewer (the box then keeps a value the cloud already has).
-        applied = dict(Box.select(Box.id, Box.up_applied).tuples())
-        rows = {(r.entity, r.entity_id): r for r in EntityRow.select().where(
-            EntityRow.entity_id.in_({e.entity_id for e in entries}))}
-        made, boxes = [], {}
+        boxes = list(Box.select().where(Box.status == "active").order_by(Box.id))
+        targets = {entry.id: _targets(entry, boxes) for entry in entries}
+        wanted = {e.entity_id for e in entries if targets[e.id]}
+        rows = {(r.entity, r.entity_id): r for r in EntityRow.select().where(EntityRow.entity_id.in_(wanted))} \
+            if wanted else {}
+        made = []
         for entry in entries:
             row = rows.get((entry.entity, entry.entity_id))
             if row is None:
                 continue
             payload = {**row.data, "synced_rev": row.crev}
-            for target in _targets(entry):
-                box = boxes.setdefault(target.id, target)
+            for box in targets[entry.id]:
                 box.down_seq += 1
                 made.append({"box": box.id, "seq": box.down_seq, "entity": entry.entity,
-                             "entity_id": entry.entity_id, "payload": payload,
-                             "applied_upto": applied.get(box.id, 0)})
+                             "entity_id": entry.entity_id, "payload": payload, "applied_upto": box.up_applied})
         for start in range(0, len(made), 500):
             DownChange.insert_many(made[start:start + 500]).execute()
-        for box in boxes.values():
-            Box.update(down_seq=box.down_seq).where(Box.id == box.id).execute()
+        for box in {m["box"] for m in made}:
+            Box.update(down_seq=next(b.down_seq for b in boxes if b.id == box)).where(Box.id == box).execute()
         Fanout.delete().where(Fanout.id.in_([e.id for e in entries])).execute()
     return len(entries)
 

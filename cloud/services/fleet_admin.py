@@ -8,7 +8,8 @@ disabled separately (cloud/broker, ``BrokerAdmin.revoke_box``).
 """
 import uuid
 
-from cloud.services import audit, fleet
+from cloud.services import fleet
+from cloud.services.access import audit
 from cloud.services.errors import Errors, NotFound, Refused
 from cloud.services.problems import conflict_counts_by_box
 from cloud.services.salons import all_profiles
@@ -70,7 +71,7 @@ def register(actor: HeadOfficeUser | None, values: dict) -> Box:
         box = fleet.register_box(box_id, name, salon_id)
         if existing is not None and salon_id and not existing.salon_id:
             Box.update(salon=salon_id).where(Box.id == box_id).execute()
-        audit.record(actor, "box.reactivated" if existing else "box.registered", "box", box_id,
+        audit(actor, "box.reactivated" if existing else "box.registered", "box", box_id,
                      {"name": name, "salon_id": salon_id or (existing.salon_id if existing else None)},
                      salon_id=salon_id)
     return box
@@ -85,7 +86,7 @@ def revoke(actor: HeadOfficeUser | None, box_id: str) -> Box:
         if box.status == "revoked":
             raise Refused("box_revoked")
         box = fleet.revoke_box(box_id)
-        audit.record(actor, "box.revoked", "box", box_id, {"name": box.name}, salon_id=box.salon_id)
+        audit(actor, "box.revoked", "box", box_id, {"name": box.name}, salon_id=box.salon_id)
     return box
 
 

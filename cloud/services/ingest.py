@@ -10,13 +10,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from peewee import EXCLUDED
-
 from cloud.storage.database import database
-from cloud.storage.models import Box, DeadLetter, EntityRow, Fanout, Salon, SyncConflict, utc_now
+from cloud.storage.models import Box, DeadLetter, Salon, SyncConflict, utc_now
 from sync.merge import merge_change
 from sync.messages import MessageError, decode
-from sync.schemas import upgrade_payload
+from sync.schemas import CURRENT_SCHEMA, upgrade_payload
 from sync.stream import Receiver
 
 # Shared by every salon of the business: a change goes down to all other boxes.
@@ -99,6 +97,7 @@ def _apply(box: Box, message: dict, topic: str) -> Reply:
 def _merge_all(box: Box, changes: list[dict], topic: str) -> list[dict]:
     keys = {(c["entity"], c["id"]) for c in changes if c["op"] == "upsert"}
     rows = _load(keys)
+    others = Box.select().where((Box.status == "active") & (Box.id != box.id)).exists()
     written, conflicts, fanout = {}, [], []
     for change in changes:
         if change["op"] == "oversized":
@@ -111,13 +110,12 @@ def _merge_all(box: Box, changes: list[dict], topic: str) -> list[dict]:
         rows[key] = written[key] = (merged.data, merged.stamps, merged.crev, change)
         for conflict in merged.conflicts:
             conflicts.append({"entity": key[0], "entity_id": key[1], **conflict})
-        fanout += _targets(box, key, merged)
+        fanout += _targets(box, key, merged, others)
     _store(written, box)
     if conflicts:
         SyncConflict.insert_many([{**c, "kept": _json(c["kept"]), "lost": _json(c["lost"])}
                                   for c in conflicts]).execute()
-    if fanout:
-        Fanout.insert_many(fanout).execute()
+    _queue_fanout(fanout)
     return conflicts
 
 
@@ -133,15 +131,14 @@ def _load(keys) -> dict:
     other's merge. Locks are taken in one order (entity, id) by every
     worker, so two batches touching the same rows cannot deadlock.
     """
-    if not keys:
-        return {}
     found = {}
     for entity in sorted({entity for entity, _ in keys}):
         ids = sorted(entity_id for e, entity_id in keys if e == entity)
-        query = (EntityRow.select().where((EntityRow.entity == entity) & EntityRow.entity_id.in_(ids))
-                 .order_by(EntityRow.entity_id).for_update())
-        for row in query:
-            found[(row.entity, row.entity_id)] = (row.data, row.stamps, row.crev, None)
+        cursor = database.execute_sql(
+            "SELECT entity_id, data, stamps, crev FROM entity_row WHERE entity = %s AND entity_id = ANY(%s) "
+            "ORDER BY entity_id FOR UPDATE", (entity, ids))
+        for entity_id, data, stamps, crev in cursor.fetchall():
+            found[(entity, entity_id)] = (data, stamps, crev, None)
     return found
 
 
@@ -154,31 +151,47 @@ def _merge_one(stored, origin: str, change: dict):
     return merge_change(data, stamps, crev, payload, change.get("changed"), base, origin, change.get("at") or "")
 
 
-def _targets(box: Box, key: tuple, merged) -> list[dict]:
+def _targets(box: Box, key: tuple, merged, others: bool) -> list[dict]:
+    """Who must receive the merged row: the other salons for a shared one, the sender if its edit lost."""
     entity, entity_id = key
     lost_here = any(c["lost_by"] == box.id for c in merged.conflicts)
     rows = []
-    if entity in SHARED_ENTITIES and merged.changed:
+    if entity in SHARED_ENTITIES and merged.changed and others:
         rows.append({"entity": entity, "entity_id": entity_id, "scope": "others", "box_id": box.id})
     if lost_here:
         rows.append({"entity": entity, "entity_id": entity_id, "scope": "box", "box_id": box.id})
     return rows
 
 
+# One parameter, a JSON array of rows, whatever the batch's size: the statement is the same
+# text every time and nothing is converted per value on the way.
+_UPSERT = """
+INSERT INTO entity_row (entity, entity_id, salon_id, data, stamps, crev, origin, schema, updated_at)
+SELECT r.entity, r.entity_id, r.salon_id, r.data, r.stamps, r.crev, r.origin, r.schema, now()
+FROM jsonb_to_recordset(%s::jsonb) AS r(entity text, entity_id text, salon_id text, data jsonb, stamps jsonb,
+                                        crev int, origin text, schema int)
+ON CONFLICT (entity, entity_id) DO UPDATE SET data = EXCLUDED.data, stamps = EXCLUDED.stamps,
+    crev = EXCLUDED.crev, origin = EXCLUDED.origin, schema = EXCLUDED.schema, updated_at = EXCLUDED.updated_at
+"""
+_FANOUT = """
+INSERT INTO fanout (entity, entity_id, scope, box_id, salon_id, created_at)
+SELECT r.entity, r.entity_id, r.scope, r.box_id, NULL, now()
+FROM jsonb_to_recordset(%s::jsonb) AS r(entity text, entity_id text, scope text, box_id text)
+"""
+
+
 def _store(written: dict, box: Box) -> None:
     """One upsert for every row the batch touched (the salon a row first came from stays)."""
-    if not written:
-        return
-    now = utc_now()
     rows = [{"entity": entity, "entity_id": entity_id, "salon_id": box.salon_id, "data": data, "stamps": stamps,
-             "crev": crev, "origin": box.id, "schema": change["schema"], "updated_at": now}
+             "crev": crev, "origin": box.id, "schema": max(change["schema"], CURRENT_SCHEMA)}
             for (entity, entity_id), (data, stamps, crev, change) in written.items()]
-    (EntityRow.insert_many(rows)
-     .on_conflict(conflict_target=[EntityRow.entity, EntityRow.entity_id],
-                  update={EntityRow.data: EXCLUDED.data, EntityRow.stamps: EXCLUDED.stamps,
-                          EntityRow.crev: EXCLUDED.crev, EntityRow.origin: EXCLUDED.origin,
-                          EntityRow.schema: EXCLUDED.schema, EntityRow.updated_at: EXCLUDED.updated_at})
-     .execute())
+    if rows:
+        database.execute_sql(_UPSERT, (json.dumps(rows, ensure_ascii=False),))
+
+
+def _queue_fanout(rows: list[dict]) -> None:
+    if rows:
+        database.execute_sql(_FANOUT, (json.dumps(rows),))
 
 
 def record_status(box_id: str, raw: bytes, max_bytes: int) -> None:

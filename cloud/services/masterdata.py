@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import uuid6
 
-from cloud.services import audit, downstream
+from cloud.services import downstream
+from cloud.services.access import audit
 from cloud.services.errors import Errors, NotFound, Refused
 from cloud.services.money import from_snapshot, parse_amount, to_snapshot
 from cloud.services.salons import profile
@@ -201,7 +202,7 @@ def _save(actor, row: EntityRow, clean: dict, crev: int | None, action: str) -> 
     if not changes:
         return row
     saved = downstream.edit_row(row.entity, row.entity_id, row.salon_id, changes)
-    audit.record(actor, action(changes) if callable(action) else action, row.entity, row.entity_id,
+    audit(actor, action(changes) if callable(action) else action, row.entity, row.entity_id,
                  {"changes": {k: [row.data.get(k), v] for k, v in changes.items()}}, salon_id=row.salon_id)
     return saved
 
@@ -231,7 +232,7 @@ def create_service(actor: HeadOfficeUser | None, salon_id: str, values: dict) ->
     service_id = str(uuid6.uuid7())
     with database.atomic():
         saved = downstream.edit_row(SERVICE, service_id, salon_id, row)
-        audit.record(actor, "service.created", SERVICE, service_id, {"values": clean}, salon_id=salon_id)
+        audit(actor, "service.created", SERVICE, service_id, {"values": clean}, salon_id=salon_id)
     return saved
 
 

@@ -6,7 +6,7 @@ audit log) and stays in the table for history.
 import json
 from datetime import datetime
 
-from cloud.services import audit
+from cloud.services.access import audit
 from cloud.services.errors import NotFound
 from cloud.storage.database import database
 from cloud.storage.models import Box, DeadLetter, EntityRow, SyncConflict, utc_now
@@ -86,7 +86,7 @@ def resolve_conflict(actor: HeadOfficeUser | None, conflict_id: int) -> tuple[Sy
             return conflict, False
         conflict.resolved_at = utc_now()
         conflict.save()
-        audit.record(actor, "conflict.resolved", "sync_conflict", str(conflict.id),
+        audit(actor, "conflict.resolved", "sync_conflict", str(conflict.id),
                      {"entity": conflict.entity, "entity_id": conflict.entity_id, "field": conflict.field,
                       "kept": conflict.kept, "lost": conflict.lost})
     return conflict, True

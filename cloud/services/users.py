@@ -12,9 +12,8 @@ import uuid6
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from cloud.services import audit
+from cloud.services.access import OWNER, ROLES, audit
 from cloud.services.errors import Errors, NotFound, Refused
-from cloud.services.roles import OWNER, ROLES
 from cloud.storage.database import database
 from cloud.storage.models import utc_now
 from cloud.storage.users import HeadOfficeUser, WebSession
@@ -77,7 +76,7 @@ def create_user(actor: HeadOfficeUser | None, values: dict) -> HeadOfficeUser:
         user = HeadOfficeUser.create(id=str(uuid6.uuid7()), username=username, full_name=values["full_name"].strip(),
                                      role=values["role"], password_hash=_hasher.hash(values["password"]),
                                      locale=values["locale"], timezone=values["timezone"], password_changed_at=now)
-        audit.record(actor, "user.created", "head_office_user", user.id,
+        audit(actor, "user.created", "head_office_user", user.id,
                      {"username": username, "role": user.role})
     return user
 
@@ -121,10 +120,10 @@ def update_user(actor: HeadOfficeUser | None, user_id: str, values: dict) -> Hea
         user.updated_at = utc_now()
         user.save()
         if before["role"] != user.role:
-            audit.record(actor, "user.role_changed", "head_office_user", user.id,
+            audit(actor, "user.role_changed", "head_office_user", user.id,
                          {"username": user.username, "from": before["role"], "to": user.role})
         if before["active"] != user.active:
-            audit.record(actor, "user.activated" if active else "user.deactivated", "head_office_user", user.id,
+            audit(actor, "user.activated" if active else "user.deactivated", "head_office_user", user.id,
                          {"username": user.username})
             if not active:
                 end_sessions_of(user.id, "deactivated")
@@ -144,7 +143,7 @@ def set_password(actor: HeadOfficeUser | None, user_id: str, password: str, keep
         user.updated_at = user.password_changed_at
         user.save()
         end_sessions_of(user.id, "password", except_hash=keep_session)
-        audit.record(actor, "user.password_set", "head_office_user", user.id,
+        audit(actor, "user.password_set", "head_office_user", user.id,
                      {"username": user.username, "own": actor is not None and actor.id == user.id})
     return user
 

@@ -32,6 +32,12 @@ ACTION_NAMES = {
     "service.changed": _l("Service changed"), "service.price_changed": _l("Service price changed"),
     "staff.changed": _l("Person changed"), "staff.role_changed": _l("Staff role changed"),
 }
+# What a synced or audited row is, for the problem and audit pages (an entity not listed shows its own name).
+ENTITY_NAMES = {
+    "service": _l("Service"), "service_category": _l("Category"), "staff": _l("Staff member"),
+    "client": _l("Client"), "booking": _l("Booking"), "salon": _l("Salon"), "box": _l("Box"),
+    "head_office_user": _l("User"), "sync_conflict": _l("Conflict"),
+}
 STAFF_ROLE_NAMES = {"owner": _l("Salon owner"), "manager": _l("Manager"), "administrator": _l("Administrator"),
                     "master": _l("Master")}
 
@@ -58,7 +64,7 @@ def init_babel(app) -> None:
           default_translation_directories=str(Path(__file__).with_name("translations")))
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale,
                                  viewer_zone=viewer_zone, role_names=ROLE_NAMES, staff_role_names=STAFF_ROLE_NAMES,
-                                 action_names=ACTION_NAMES)
+                                 action_names=ACTION_NAMES, entity_names=ENTITY_NAMES)
     app.jinja_env.filters.update(money=money, moment=moment, number=number, span=span, json_text=json_text,
                                  short_id=short_id)
 

@@ -1,13 +1,14 @@
-"""The fleet of boxes and the salons they serve (CO1, CO6, SY3)."""
+"""The fleet of boxes, the salons they serve, and what sync set aside: dead letters and conflicts (CO1, CO6, SY3, SY4)."""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from cloud.services import fleet_admin, salons
+from cloud.services import fleet_admin, problems, salons
 from cloud.services.errors import NotFound, Refused, ServiceError
 from cloud.web.forms import Form, reason_text
 from cloud.web.session_auth import page
 
 bp = Blueprint("web_fleet", __name__)
+PAGE_SIZE = 50  # dead letters or conflicts per page
 
 
 def _fleet_page(form: Form, status: int = 200):
@@ -63,3 +64,35 @@ def salon_list():
     """Every salon of the business with its boxes and how much master data the cloud holds for it."""
     return render_template("salons.html", entries=salons.salons_with_boxes(fleet_admin.fleet_rows()),
                            unassigned=salons.unassigned_boxes())
+
+
+def _page_number(name: str) -> int:
+    value = request.args.get(name, "1")
+    return max(1, min(int(value), 100_000)) if value.isdigit() else 1
+
+
+@bp.get("/problems")
+@page("problems.view")
+def problem_list():
+    """Dead letters (newest first) and the conflicts nobody has looked at yet."""
+    letters_page, conflicts_page = _page_number("letters"), _page_number("conflicts")
+    letters, letters_total = problems.dead_letters(PAGE_SIZE, (letters_page - 1) * PAGE_SIZE)
+    conflicts, conflicts_total = problems.open_conflicts(PAGE_SIZE, (conflicts_page - 1) * PAGE_SIZE)
+    return render_template("problems.html", letters=letters, letters_total=letters_total, letters_page=letters_page,
+                           conflicts=conflicts, conflicts_total=conflicts_total, conflicts_page=conflicts_page,
+                           page_size=PAGE_SIZE, salon_names={p.id: p.name for p in salons.all_profiles()})
+
+
+@bp.post("/problems/conflicts/<int:conflict_id>/resolve")
+@page("problems.resolve")
+def resolve(conflict_id: int):
+    """Mark one conflict resolved: someone has looked at it and settled the value (audited)."""
+    try:
+        conflict, changed = problems.resolve_conflict(g.user, conflict_id)
+    except NotFound:
+        abort(404)
+    if changed:
+        flash(_("The conflict on %(field)s is marked resolved.", field=conflict.field), "success")
+    else:
+        flash(_("This conflict was marked resolved already."), "info")
+    return redirect(url_for("web_fleet.problem_list") + "#conflicts")

@@ -2,9 +2,9 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from cloud.services import audit, users
+from cloud.services import access, users
 from cloud.services.errors import NotFound, ServiceError
-from cloud.services.roles import ROLES
+from cloud.services.access import ROLES
 from cloud.web.forms import Form
 from cloud.web.session_auth import page
 
@@ -94,5 +94,5 @@ def audit_log():
     """Who changed users, permissions, boxes or master data, what and when; newest first."""
     number = request.args.get("page", "1")
     number = max(1, min(int(number), 100_000)) if number.isdigit() else 1
-    entries, total = audit.recent(AUDIT_PAGE, (number - 1) * AUDIT_PAGE)
+    entries, total = access.recent(AUDIT_PAGE, (number - 1) * AUDIT_PAGE)
     return render_template("audit.html", entries=entries, total=total, page=number, page_size=AUDIT_PAGE)

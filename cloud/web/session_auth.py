@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from cloud.services import sessions
-from cloud.services.roles import allowed
+from cloud.services.access import allowed
 from cloud.storage.users import HeadOfficeUser
 
 PERMISSION_ATTR = "required_permission"

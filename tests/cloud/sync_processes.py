@@ -57,7 +57,7 @@ def box_agent(data_dir: Path, box_id: str, broker_port: int, password: str = "un
     env = {"SALON_BOX_DATA_DIR": str(data_dir), "SALON_BOX_CONFIG": str(data_dir / "none.toml"),
            "SALON_BOX_SYNC_BROKER_HOST": "127.0.0.1", "SALON_BOX_SYNC_BROKER_PORT": str(broker_port),
            "SALON_BOX_SYNC_BOX_ID": box_id, "SALON_BOX_SYNC_PASSWORD": password,
-           "SALON_BOX_LOG_LEVEL": "INFO", **({"SALON_BOX_SYNC_CA_FILE": ca_file} if ca_file else {})}
+           "SALON_BOX_LOG_LEVEL": os.environ.get("SYNC_TEST_LOG_LEVEL", "INFO"), **({"SALON_BOX_SYNC_CA_FILE": ca_file} if ca_file else {})}
     return SyncProcess(["appliance.cli", "sync"], env, data_dir / f"agent-{box_id}.log")
 
 
@@ -66,7 +66,7 @@ def cloud_worker(dsn: str, broker_port: int, log_dir: Path, name: str = "w1", pa
     """One cloud sync worker (signing in as cloud-ingest over TLS when ``ca_file`` is given)."""
     env = {"SALON_CLOUD_DATABASE_URL": dsn, "SALON_CLOUD_BROKER_HOST": "127.0.0.1",
            "SALON_CLOUD_BROKER_PORT": str(broker_port), "SALON_CLOUD_WORKER_NAME": name,
-           "SALON_CLOUD_CONFIG": str(log_dir / "none.toml"), "SALON_CLOUD_LOG_LEVEL": "INFO",
+           "SALON_CLOUD_CONFIG": str(log_dir / "none.toml"), "SALON_CLOUD_LOG_LEVEL": os.environ.get("SYNC_TEST_LOG_LEVEL", "INFO"),
            **({"SALON_CLOUD_BROKER_PASSWORD": password} if password else {}),
            **({"SALON_CLOUD_BROKER_CA_FILE": ca_file} if ca_file else {})}
     return SyncProcess(["cloud.cli", "sync-worker"], env, log_dir / f"worker-{name}.log")

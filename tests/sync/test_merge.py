@@ -13,7 +13,8 @@ def first_version():
 
 def test_a_new_row_is_taken_whole_at_revision_one():
     made = first_version()
-    assert made.crev == 1 and made.data == ROW and set(made.stamps) == {"first_name", "phone", "notes"}
+    assert made.crev == 1 and made.data == ROW and made.changed == ["first_name", "notes", "phone"]
+    assert made.stamps == {"*": {"rev": 1, "at": "2026-12-01T09:00:00Z", "by": "box-a"}}
 
 
 def test_edits_of_different_fields_from_two_places_both_survive():

@@ -64,3 +64,16 @@ def test_batches_keep_order_fit_the_limit_and_mark_what_cannot_fit(sizes):
         assert len(encode(changes_message("box-0123456789", "salon-0123456789", run))) <= LIMIT
     for original, sent in zip(changes, flat):
         assert sent == original or (sent["op"] == "oversized" and len(encode(original)) > LIMIT - 600)
+
+
+@given(sizes=st.lists(st.integers(0, 6000), min_size=1, max_size=30))
+def test_change_texts_make_the_same_messages_as_encoding_the_changes(sizes):
+    from sync.messages import change_text, changes_envelope, text_batches
+
+    changes = [change(i + 1, size) for i, size in enumerate(sizes)]
+    texts = [(c["seq"], change_text(c["seq"], c["entity"], c["id"], c["op"], encode(c["changed"]).decode(),
+                                    encode(c["payload"]).decode(), c["schema"], c["at"])) for c in changes]
+    by_dict = [changes_message("box-1", "salon-1", run, "0.1.0") for run in batches(changes, LIMIT, 7)]
+    by_text = [decode(changes_envelope("box-1", "salon-1", run, "0.1.0"), LIMIT)
+               for run in text_batches(texts, LIMIT, 7)]
+    assert by_text == by_dict

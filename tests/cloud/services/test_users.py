@@ -5,7 +5,7 @@ import pytest
 
 from cloud.services import sessions, users
 from cloud.services.errors import InvalidInput, Refused
-from cloud.services.roles import PERMISSIONS, ROLES, allowed
+from cloud.services.access import PERMISSIONS, ROLES, allowed
 from cloud.storage.users import HEAD_OFFICE_MODELS, AuditEntry, HeadOfficeUser, WebSession
 from tests.cloud.head_office_seed import PASSWORD, add_user
 

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from cloud.app import create_app
 from cloud.storage.database import database
@@ -9,11 +10,20 @@ from cloud.storage.migrate import upgrade
 from tests.cloud.head_office_seed import PASSWORD, add_user, seed_business
 
 
+class EnglishClient(FlaskClient):
+    """A test client whose browser asks for English (the pages' default is Russian)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 @pytest.fixture
 def cloud_app(pg_dsn):
     """The app against the private PostgreSQL server, schema at head."""
     app = create_app({"DATABASE_URL": pg_dsn, "TESTING": True, "SECRET_KEY": "only-for-tests",
                       "COOKIE_SECURE": "0"})
+    app.test_client_class = EnglishClient
     database.connect(reuse_if_open=True)
     upgrade(database.obj)
     yield app

@@ -39,7 +39,7 @@ def test_role_changes_and_new_passwords_are_audited_and_shown_in_the_log(owner, 
     actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
     assert actions[-2:] == ["user.role_changed", "user.password_set"]
     html = owner.get("/audit").get_data(as_text=True)
-    assert "Role changed" in html and "Password set" in html and "&#34;to&#34;: &#34;head_office&#34;" not in html
+    assert "Role changed" in html and "Password set" in html
     assert '"to": "head_office"' in html.replace("&#34;", '"')
     assert "Fresh-pass-22" not in html
 
