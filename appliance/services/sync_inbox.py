@@ -43,7 +43,10 @@ def _apply_one(change: dict, up_acked: int) -> bool:
         row.__data__ = model._meta.get_default_dict()
         keep = set()
     else:
-        keep = _locally_changed(change["entity"], change["id"], max(up_acked, int(change.get("merged_upto") or 0)))
+        # What the row reflects is what the cloud had applied when it queued it, not what it has
+        # acked since: an edit acked after that is not in this row and must not be overwritten.
+        merged = change.get("merged_upto")
+        keep = _locally_changed(change["entity"], change["id"], up_acked if merged is None else int(merged))
     for name, value in payload.items():
         if name in fields and name not in keep and name not in META_NOT_APPLIED:
             row.__data__[name] = from_json_value(fields[name], value)

@@ -61,3 +61,19 @@ def test_a_row_that_cannot_be_stored_is_skipped_with_the_reason(salon, system):
     assert applied == 6 and len(problems) == 1 and "service x1" in problems[0]
     assert "service x1" in sync_outbox.sync_status()["last_error"]
     assert Service.get_or_none(Service.id == "x1") is None
+
+
+def test_a_row_queued_before_the_cloud_merged_a_local_edit_never_overwrites_it_even_once_acked(salon, system):
+    client = create_client(system, {"first_name": "Aziza", "phone": "+998901234567"})
+    merged_upto = sync_outbox.last_seq()  # the cloud queued the row having applied this much
+    update_client(system, client.id, {"notes": "local note"})
+    sync_outbox.record_ack(sync_outbox.last_seq())  # the edit is acked before the older row arrives
+    stale = {"seq": 1, "entity": "client", "id": client.id, "op": "upsert", "schema": 2, "merged_upto": merged_upto,
+             "payload": {**Client.get_by_id(client.id).snapshot(), "notes": "", "email": "a@example.uz",
+                         "synced_rev": 3}}
+    sync_inbox.apply_down([stale], last=1)
+    stored = Client.get_by_id(client.id)
+    assert (stored.notes, stored.email) == ("local note", "a@example.uz")
+    newer = {**stale, "seq": 2, "merged_upto": sync_outbox.last_seq(), "payload": {**stale["payload"], "notes": "merged"}}
+    sync_inbox.apply_down([newer], last=2)
+    assert Client.get_by_id(client.id).notes == "merged"
