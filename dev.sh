@@ -2,7 +2,8 @@
 # One entry point on a fresh Debian or Ubuntu machine (run as root or with sudo rights):
 #   ./dev.sh demo    install everything, load a demo salon, serve the box under gunicorn
 #   ./dev.sh test    install everything, run the whole test suite (extra args go to pytest)
-#   ./dev.sh bench   install everything, run the benchmarks
+#   ./dev.sh bench   install everything, run the booking benchmark
+#   ./dev.sh sync-bench   install everything, run the box-to-cloud sync benchmark
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV="${SALON_VENV:-.venv}"
@@ -61,9 +62,17 @@ bench() {
   exec "$VENV/bin/python" bench/booking_bench.py "$@"
 }
 
+sync_bench() {
+  # A private PostgreSQL and Mosquitto, started by the bench itself.
+  need_packages postgresql mosquitto openssl
+  python_env
+  exec "$VENV/bin/python" bench/sync_bench.py "$@"
+}
+
 case "${1:-}" in
   demo) shift; demo "$@" ;;
   test) shift; run_tests "$@" ;;
   bench) shift; bench "$@" ;;
-  *) echo "usage: ./dev.sh demo | test [pytest args] | bench" >&2; exit 2 ;;
+  sync-bench) shift; sync_bench "$@" ;;
+  *) echo "usage: ./dev.sh demo | test [pytest args] | bench | sync-bench" >&2; exit 2 ;;
 esac

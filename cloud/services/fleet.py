@@ -40,5 +40,7 @@ def fleet_view() -> list[dict]:
                      "down_pending": box.down_seq - box.down_acked, "last_seen_at": box.last_seen_at,
                      "last_error": box.last_error, "dead_letters": DeadLetter.select().where(
                          DeadLetter.box_id == box.id).count(),
-                     "open_conflicts": SyncConflict.select().where(SyncConflict.resolved_at.is_null()).count()})
+                     "open_conflicts": SyncConflict.select().where(
+                         SyncConflict.resolved_at.is_null()
+                         & ((SyncConflict.kept_by == box.id) | (SyncConflict.lost_by == box.id))).count()})
     return rows

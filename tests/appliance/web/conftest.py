@@ -9,22 +9,8 @@ from appliance.services.context import Actor
 from appliance.services.staff import create_staff
 from tests.live_server import LiveBox
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("SALON_SCREENSHOTS", Path(__file__).parents[3] / "test-artifacts" / "screenshots"))
 ADMIN_PASSWORD = "Admin-pass-1"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the session; requests leaving the machine are recorded."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

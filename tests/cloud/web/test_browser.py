@@ -12,21 +12,7 @@ from cloud.storage.models import EntityRow, Fanout
 from tests.cloud.head_office_seed import PASSWORD, add_user
 from tests.cloud.web.live_cloud import LiveCloud
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("SALON_SCREENSHOTS", Path(__file__).parents[3] / "test-artifacts" / "screenshots"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
