@@ -39,6 +39,8 @@ def dead_letter(box_id: str | None, topic: str, raw: bytes, reason: str, **where
     with database.atomic():
         DeadLetter.create(box_id=box_id, topic=topic[:200], reason=reason[:1000], size=len(raw),
                           payload=raw[:DEAD_LETTER_KEEP].decode("utf-8", "replace"), **where)
+        if box_id:  # the fleet page shows it as the box's last error
+            Box.update(last_error=reason[:500], last_error_at=utc_now()).where(Box.id == box_id).execute()
 
 
 def ingest(box_id: str, topic: str, raw: bytes, max_bytes: int) -> Reply:

@@ -59,6 +59,7 @@ def test_what_cannot_be_applied_is_dead_lettered_with_the_reason(boxes):
     reasons = [d.reason for d in DeadLetter.select().order_by(DeadLetter.id)]
     assert [any(r in reason for reason in reasons) for _, r in cases] == [True] * 4
     assert Box.get_by_id("box-a").up_applied == 1  # nothing else moved
+    assert "claims salon salon-b" in Box.get_by_id("box-a").last_error
     assert ingest("box-z", "salons/box-z/up", encode(changes_message("box-z", SALON_A, [client_change(1)])),
                   LIMIT).reason == "unknown box"
 
