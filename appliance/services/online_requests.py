@@ -38,10 +38,10 @@ def _client_for(request: OnlineRequest, ctx: SalonContext) -> Client:
 
 
 def _reason(exc) -> str:
-    lines = [exc.message]
-    for conflict in getattr(exc, "conflicts", None) or []:
-        lines.append(f"{conflict.get('resource')} {conflict.get('resource_name')}: {conflict.get('reason')}")
-    return "; ".join(lines)[:1000]
+    """Every clash by resource and reason, or the refusal's message when nothing clashed."""
+    clashes = [f"{c.get('resource')} {c.get('resource_name')}: {c.get('reason')}"
+               for c in getattr(exc, "conflicts", None) or []]
+    return ("; ".join(dict.fromkeys(clashes)) or exc.message)[:1000]
 
 
 def decide(request: OnlineRequest, ctx: SalonContext) -> OnlineRequest:

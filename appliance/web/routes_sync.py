@@ -22,7 +22,19 @@ def status(form: Form | None = None, failed_id: str | None = None):
     """The link's state and the online requests waiting for the administrator."""
     return render_template("sync/status.html", link=sync_outbox.sync_status(),
                            waiting=online_requests.needing_attention(), form=form or Form(),
-                           failed_id=failed_id, contacts=allowed(g.actor.role, "clients.contacts"))
+                           failed_id=failed_id, contacts=allowed(g.actor.role, "clients.contacts"),
+                           tz=g.salon_ctx.tz, reason_text=reason_text)
+
+
+def reason_text(reason: str) -> str:
+    """Why a request could not be booked, in the user's language (the stored reason is the API's English)."""
+    if "outside working hours" in reason:
+        return _("outside the master's working hours")
+    if "none free" in reason:
+        return _("no room or equipment of the kind needed is free")
+    if any(word in reason for word in ("booked", "a group event", "blocked time")):
+        return _("the time is already taken")
+    return _("it could not be booked: %(reason)s", reason=reason)
 
 
 @bp.post("/sync/requests/<request_id>/handled")

@@ -56,3 +56,25 @@ def test_pages_fit_reception_screens_and_tablets(page, booked_day, width, height
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}x{height}"
     open_day(page, TOMORROW)
     screenshot(page, f"journal-tablet-{width}x{height}")
+
+
+def test_head_office_page_with_a_request_to_settle(page, booked_day):
+    from appliance.services import sync_outbox
+    from appliance.services.online_requests import decide_tentative
+    from appliance.storage.models.bookings import OnlineRequest
+
+    taken = local_to_utc(datetime.combine(TOMORROW, time(10)), ZoneInfo("Asia/Tashkent"))
+    OnlineRequest(client_name="Dilshod Karimov", client_phone="+998907770033", starts_at=taken, items=[
+        {"service_id": booked_day["cut"].id, "master_id": booked_day["masters"][0].id}]).save(force_insert=True)
+    decide_tentative()
+    sync_outbox.record_link(False, "no connection to the broker")
+    sign_in(page)
+    page.click(".langswitch button[value=uz]")
+    page.wait_for_selector("html[lang=uz]")
+    page.goto(page.base + "/sync")
+    assert "Bosh ofis" in page.inner_text("h1")
+    assert page.inner_text(".mainnav .menu-badge") == "1"
+    screenshot(page, "head-office-uz")
+    for width in (1366, 800):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
