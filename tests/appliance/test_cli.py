@@ -43,3 +43,12 @@ def test_upgrade_of_an_old_box_keeps_a_backup_of_the_old_schema(tmp_path, capsys
     assert "before-0002" in backup.name
     columns = [r[1] for r in sqlite3.connect(backup).execute("PRAGMA table_info(client)")]
     assert "search_text" not in columns
+
+
+def test_sync_without_a_broker_configured_says_what_to_set(tmp_path, capsys, monkeypatch):
+    for key in ("SYNC_BROKER_HOST", "SYNC_BOX_ID", "SYNC_PASSWORD"):
+        monkeypatch.delenv(f"SALON_BOX_{key}", raising=False)
+    monkeypatch.setenv("SALON_BOX_CONFIG", str(tmp_path / "none.toml"))
+    assert main(["--data-dir", str(tmp_path / "box"), "sync"]) == 2
+    err = capsys.readouterr().err
+    assert "SALON_BOX_SYNC_BROKER_HOST" in err and "SALON_BOX_SYNC_PASSWORD" in err
