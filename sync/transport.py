@@ -102,10 +102,12 @@ class MqttLink:
             raise LinkError("not connected")
         if len(payload) + TOPIC_ALLOWANCE > self._broker_max:
             raise LinkError(f"payload of {len(payload)} bytes exceeds the packet limit {self._broker_max}")
+        # paho is called without our lock held: its network thread holds paho's own locks while it
+        # runs _on_publish, which takes ours; holding ours around paho's publish deadlocked the two.
+        info = self._client.publish(topic, payload, qos=1, retain=retain)
+        if info.rc != 0:
+            raise LinkError(f"publish failed: {info.rc}")
         with self._lock:
-            info = self._client.publish(topic, payload, qos=1, retain=retain)
-            if info.rc != 0:
-                raise LinkError(f"publish failed: {info.rc}")
             if not self._lock.wait_for(lambda: info.mid in self._acks or not self._connected.is_set(), timeout):
                 raise LinkError(f"no PUBACK within {timeout:g} s")
             reason = self._acks.pop(info.mid, None)
@@ -157,6 +159,7 @@ class MqttLink:
     def _on_disconnect(self, client, userdata, flags, reason_code, properties):
         self._connected.clear()
         with self._lock:
+            self._acks.clear()  # nobody waits for these any more: the publishers were told
             self._lock.notify_all()
 
     def _on_message(self, client, userdata, message):
