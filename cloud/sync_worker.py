@@ -11,6 +11,7 @@ import time
 
 from cloud.services import downstream
 from cloud.services.ingest import ingest, record_status
+from cloud.storage.database import database
 from cloud.storage.models import Box
 from sync.messages import MessageError, ack_message, batches, box_of, changes_message, decode, encode, resend_message
 from sync.messages import topic as topic_of
@@ -40,14 +41,28 @@ class CloudSyncWorker:
         self.senders: dict[str, Sender] = {}
 
     def run(self, stop) -> None:
-        """Loop until ``stop`` (a threading.Event) is set."""
+        """Loop until ``stop`` (a threading.Event) is set; neither the broker nor PostgreSQL going away ends it."""
         while not stop.is_set():
             try:
                 self.step()
             except LinkError as exc:
                 log.warning("broker link: %s", exc)
                 stop.wait(1.0)
+            except Exception:  # noqa: BLE001 - unacked batches come again; the worker must stay up
+                log.exception("sync worker step failed")
+                self._reset_database()
+                stop.wait(1.0)
         self.link.close()
+
+    def _reset_database(self) -> None:
+        """Drop the connection (and with it the down publisher's lock); the next query reconnects."""
+        self.leader = False
+        self.senders.clear()
+        try:
+            if not database.is_closed():
+                database.close()
+        except Exception:  # noqa: BLE001 - a broken connection may fail to close
+            log.exception("closing the database connection failed")
 
     def step(self, wait: float = 0.02) -> None:
         """One pass: take in what arrived, then (as leader) send what is due down."""

@@ -122,3 +122,17 @@ def test_network_cut_while_the_salon_keeps_working(sync_pair, system, small_salo
     synced(agent, worker)
     assert_same_rows(box_id)
     assert EntityRow.get(EntityRow.entity_id == booking.id).data["status"] == "confirmed"
+
+
+def test_postgres_restarted_while_the_worker_applies(sync_pair, system, box_id, postgres_server, cloud_db):
+    agent, worker = sync_pair
+    make_clients(system, 1500)
+    worker.start()
+    agent.start()
+    wait_until(lambda: Box.get_by_id(box_id).up_applied > 0, 60, "a first applied batch", (agent, worker))
+    postgres_server.restart(mode="immediate")
+    cloud_db.close()  # this process's connection died with the server too
+    cloud_db.connect()
+    synced(agent, worker)
+    assert_same_rows(box_id)
+    assert worker.process.poll() is None  # the worker rode it out
