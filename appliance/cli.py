@@ -101,6 +101,7 @@ def cmd_serve(args) -> int:
 
 def cmd_sync(args) -> int:
     """Run the sync agent (change log up, head office's changes down) until SIGTERM or SIGINT."""
+    import faulthandler
     import logging
     import signal
     import threading
@@ -114,6 +115,8 @@ def cmd_sync(args) -> int:
         print(f"error: set {', '.join('SALON_BOX_' + key for key in missing)} (see README: sync)", file=sys.stderr)
         return 2
     logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # `kill -USR1 <pid>` prints every thread's stack to the log: a stuck agent can be looked at.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     db.connect(reuse_if_open=True)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -1,5 +1,6 @@
 """`salon-cloud`: migrate the database, register boxes, run a sync worker, add head-office users, serve the pages."""
 import argparse
+import faulthandler
 import getpass
 import logging
 import os
@@ -46,6 +47,7 @@ def cmd_sync_worker(args) -> int:
 
     config = _open(args)
     logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: stacks to the log
     name = config["WORKER_NAME"] or f"{socket.gethostname()}-{os.getpid()}"
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -14,7 +14,7 @@ def register_box(box_id: str, name: str, salon_id: str | None = None) -> Box:
         if box is None:
             return Box.create(id=box_id, name=name, salon=salon_id)
         box.name, box.status = name, "active"
-        box.save()
+        box.save(only=[Box.name, Box.status])  # never the stream counters, which workers move
         return box
 
 
@@ -23,7 +23,7 @@ def revoke_box(box_id: str) -> Box:
     with database.atomic():
         box = Box.get_by_id(box_id)
         box.status, box.online = "revoked", False
-        box.save()
+        box.save(only=[Box.status, Box.online])
         return box
 
 

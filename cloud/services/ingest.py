@@ -72,7 +72,7 @@ def _refusal(box: Box | None, message: dict) -> str | None:
     if box.salon_id is None and claimed:
         salon = Salon.get_or_none(Salon.id == claimed) or Salon.create(id=claimed)
         box.salon = salon
-        box.save()
+        box.save(only=[Box.salon])
     elif claimed != box.salon_id:
         return f"the message claims salon {str(claimed)[:40]}, the box serves {box.salon_id}"
     return None
@@ -92,7 +92,8 @@ def _apply(box: Box, message: dict, topic: str) -> Reply:
     if newest:
         box.last_change_at = datetime.fromisoformat(newest.replace("Z", "+00:00"))
     box.software = str(message.get("software") or box.software)[:32]
-    box.save()
+    # Only the fields this batch moves: the down publisher updates down_seq of the same row.
+    box.save(only=[Box.up_applied, Box.last_seen_at, Box.last_change_at, Box.software])
     return Reply("ack", upto=box.up_applied, applied=len(changes), conflicts=conflicts)
 
 
@@ -203,16 +204,12 @@ def record_status(box_id: str, raw: bytes, max_bytes: int) -> None:
     except MessageError as exc:
         dead_letter(box_id, f"salons/{box_id}/status", raw, str(exc))
         return
-    with database.atomic():
-        box = Box.get_or_none(Box.id == box_id)
-        if box is None:
-            return
-        box.online = bool(message.get("online"))
-        box.last_seen_at = utc_now()
-        if message.get("software"):
-            box.software = str(message["software"])[:32]
-        if isinstance(message.get("schema"), int):
-            box.schema = message["schema"]
-        if isinstance(message.get("backlog"), int):
-            box.backlog = message["backlog"]
-        box.save()
+    changes = {Box.online: bool(message.get("online")), Box.last_seen_at: utc_now()}
+    if message.get("software"):
+        changes[Box.software] = str(message["software"])[:32]
+    if isinstance(message.get("schema"), int):
+        changes[Box.schema] = message["schema"]
+    if isinstance(message.get("backlog"), int):
+        changes[Box.backlog] = message["backlog"]
+    # A targeted update: a whole-row save would put back counters others moved meanwhile.
+    Box.update(changes).where(Box.id == box_id).execute()

@@ -46,6 +46,11 @@ class SyncProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
+    def dump_stacks(self) -> None:
+        """Ask the process to print its threads' stacks to its log (faulthandler on SIGUSR1)."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGUSR1)
+
     def log_tail(self, lines: int = 30) -> str:
         """The end of its log, for failure messages."""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -79,7 +84,10 @@ def wait_until(condition, timeout: float = 60.0, what: str = "the condition", lo
         if condition():
             return
         time.sleep(0.05)
-    tails = "\n\n".join(f"--- {p.log_path.name}\n{p.log_tail()}" for p in logs)
+    for process in logs:
+        process.dump_stacks()
+    time.sleep(0.5)
+    tails = "\n\n".join(f"--- {p.log_path.name}\n{p.log_tail(60)}" for p in logs)
     raise TimeoutError(f"timed out waiting for {what}\n{tails}")
 
 
