@@ -26,7 +26,8 @@ need_packages() {
 }
 
 python_env() {
-  need_packages python3 python3-venv python3-pip ca-certificates
+  # pyscard has no Linux wheel: it is built against pcsc-lite with swig.
+  need_packages python3 python3-venv python3-pip python3-dev ca-certificates gcc swig libpcsclite-dev
   if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
   fi
@@ -52,7 +53,9 @@ demo() {
 
 run_tests() {
   # Browser tests drive Debian's Chromium (Playwright cannot download its own here).
-  need_packages chromium fonts-dejavu-core postgresql mosquitto mosquitto-clients openssl
+  # Card reader tests run a private pcscd with the vsmartcard virtual reader.
+  need_packages chromium fonts-dejavu-core postgresql mosquitto mosquitto-clients openssl \
+    pcscd vsmartcard-vpcd
   python_env
   exec "$VENV/bin/python" -m pytest "$@"
 }
