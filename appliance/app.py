@@ -1,7 +1,5 @@
 """The box's Flask application factory."""
 import logging
-import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,15 +16,19 @@ from appliance.api.routes_system import bp as system_bp
 from appliance.config import load_config
 from appliance.domain.permissions import allowed
 from appliance.storage.database import open_database
+from appliance.storage.secrets import stored_secret
 from appliance.web.i18n import init_babel
 from appliance.web.routes_auth import bp as web_auth_bp
 from appliance.web.routes_catalogue import bp as web_catalogue_bp
 from appliance.web.routes_clients import bp as web_clients_bp
 from appliance.web.routes_journal import bp as web_journal_bp
+from appliance.web.routes_kiosks import bp as web_kiosks_bp
 from appliance.web.routes_schedules import bp as web_schedules_bp
 from appliance.web.routes_sync import attention_count
 from appliance.web.routes_sync import bp as web_sync_bp
 from appliance.web.session_auth import csrf_token
+from kiosk_ui.routes import KIOSK_TRANSLATIONS
+from kiosk_ui.routes import bp as kiosk_bp
 
 API_PREFIX = "/api/v1"
 
@@ -62,37 +64,20 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_web(app: Flask, settings: dict) -> None:
     """Sessions, languages and the administrator's pages."""
-    app.secret_key = settings["SECRET_KEY"] or _stored_secret(Path(settings["DATA_DIR"]) / "secret_key")
+    app.secret_key = settings["SECRET_KEY"] or stored_secret(Path(settings["DATA_DIR"]) / "secret_key")
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="salon_box_session",
                       PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings["TOKEN_TTL_MINUTES"]))
-    init_babel(app)
+    init_babel(app, (KIOSK_TRANSLATIONS,))
     app.jinja_env.globals.update(csrf_token=csrf_token, can=_can, attention_count=attention_count)
     for blueprint in (web_auth_bp, web_journal_bp, web_clients_bp, web_schedules_bp, web_catalogue_bp, web_sync_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(web_kiosks_bp)
+    app.register_blueprint(kiosk_bp)
 
 
 def _can(permission: str) -> bool:
     actor = getattr(g, "actor", None)
     return actor is not None and allowed(actor.role, permission)
-
-
-def _stored_secret(path: Path) -> str:
-    """The box's session key: made once, kept in the data folder (never in the repository).
-
-    Several gunicorn workers start at once; linking a finished temporary file
-    into place is atomic, so they all end up reading the same key.
-    """
-    if not path.exists():
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(secrets.token_urlsafe(48))
-        temporary.chmod(0o600)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
-    return path.read_text().strip()
 
 
 def _init_sentry(dsn: str | None) -> None:

@@ -30,10 +30,11 @@ def select_timezone() -> str | None:
     return ctx.salon.timezone if ctx else None
 
 
-def init_babel(app) -> None:
-    """Attach Flask-Babel and the template helpers."""
+def init_babel(app, more_translations: tuple[Path, ...] = ()) -> None:
+    """Attach Flask-Babel and the template helpers; ``more_translations`` adds catalogues (the kiosk's)."""
+    directories = (Path(__file__).with_name("translations"), *more_translations)
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone,
-          default_translation_directories=str(Path(__file__).with_name("translations")))
+          default_translation_directories=";".join(str(d) for d in directories))
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale)
     app.jinja_env.filters.update(money=money, day=day_text, clock=clock_text, moment=moment_text)
     app.jinja_env.globals["first_weekday"] = first_weekday

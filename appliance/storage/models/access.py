@@ -1,5 +1,5 @@
 """Sign-in tokens and enrolled devices (PL1, PL2). Box-local: never synced."""
-from peewee import BooleanField, CharField, ForeignKeyField
+from peewee import BooleanField, CharField, ForeignKeyField, IntegerField
 
 from appliance.domain.ids import new_id
 from appliance.storage.fields import UtcDateTimeField
@@ -15,6 +15,12 @@ class Device(BaseModel):
     kind = CharField(max_length=16, default="kiosk")
     active = BooleanField(default=True)
     created_at = UtcDateTimeField(default=utc_now)
+    # The card reader whose taps this kiosk shows ("" = any reader of the box).
+    reader = CharField(max_length=200, default="")
+    # A one-time code typed on the kiosk's own screen pairs it; only its hash is kept.
+    pairing_hash = CharField(max_length=64, null=True)
+    pairing_expires_at = UtcDateTimeField(null=True)
+    pairing_failures = IntegerField(default=0)
 
 
 class ApiToken(BaseModel):

@@ -8,7 +8,9 @@ from appliance.storage.models.catalogue import (
     Equipment, Room, Salon, Service, ServiceCategory, Staff, StaffService,
 )
 from appliance.storage.models.clients import Client
+from appliance.storage.models.printing import DeviceState, Printer, PrintJob
 from appliance.storage.models.schedules import Absence, ScheduleDay, TimeBlock, WorkPattern
+from appliance.storage.models.time_clock import Card, CardTap, TimePunch
 
 ALL_MODELS = (
     ChangeLog, AuditLog, SyncState,
@@ -17,4 +19,6 @@ ALL_MODELS = (
     WorkPattern, ScheduleDay, Absence, TimeBlock,
     BookingSeries, Booking, BookingItem, BookingEvent, GroupEvent, GroupAttendee, OnlineRequest,
     Device, ApiToken,
+    Printer, PrintJob, DeviceState,
+    Card, TimePunch, CardTap,
 )

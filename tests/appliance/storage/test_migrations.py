@@ -5,11 +5,13 @@ import pytest
 from playhouse.schema_diff import diff_models
 
 from appliance.storage.database import database, open_database
-from appliance.storage.migrate import migration_runner, pending, upgrade
+from appliance.storage.migrate import MIGRATIONS_DIR, migration_runner, pending, upgrade
 from appliance.storage.models.registry import ALL_MODELS
 from appliance.services.clients import search_clients
 
 NOW = "2026-01-10 09:00:00.000000"
+# Every numbered migration after the first, in order, as the folder holds them.
+LATER_MIGRATIONS = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))[1:]
 
 
 @pytest.fixture
@@ -19,8 +21,7 @@ def old_box(tmp_path):
     db = open_database(str(path))
     db.connect()
     upgrade(db, "0001_initial")
-    assert pending(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes", "0004_sync_state",
-                           "0005_online_requests"]
+    assert pending(db) == LATER_MIGRATIONS
     raw = db.connection()
     stamp = (0, NOW, NOW)
     raw.execute("INSERT INTO salon VALUES ('s1',?,?,?,'Old','Asia/Tashkent','UZS','UZ','',NULL,'[]',15,90,"
@@ -45,8 +46,7 @@ def old_box(tmp_path):
 
 def test_upgrade_keeps_data_and_backfills_the_search_column(old_box):
     db, path = old_box
-    assert upgrade(db) == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes", "0004_sync_state",
-                           "0005_online_requests"]
+    assert upgrade(db) == LATER_MIGRATIONS
     assert pending(db) == []
     rows = sqlite3.connect(path).execute("SELECT id, search_text, tags FROM client").fetchall()
     assert rows == [("c1", "тошматов gʻulom 998901234567 998935554433", '["VIP"]')]
@@ -59,6 +59,8 @@ def test_upgrade_keeps_data_and_backfills_the_search_column(old_box):
 def test_head_schema_matches_the_models_and_upgrade_is_idempotent(old_box):
     db, _ = old_box
     upgrade(db)
+    assert LATER_MIGRATIONS[:4] == ["0002_group_events_and_client_search", "0003_slimmer_booking_indexes",
+                                    "0004_sync_state", "0005_online_requests"]
     assert not diff_models(db, list(ALL_MODELS))
     assert upgrade(db) == []
 
