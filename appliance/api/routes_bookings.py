@@ -8,6 +8,7 @@ from appliance.api.schemas import bookings as schema
 from appliance.api.views import booking_out, bookings_out, group_event_out, local
 from appliance.services import bookings, group_events, series
 from appliance.services.availability import free_slots
+from appliance.services.calendar import data_version
 from appliance.services.context import SalonContext
 from appliance.services.errors import InvalidInput
 from appliance.services.lookup import fetch
@@ -175,3 +176,9 @@ def sign_up(actor, event_id, body):
 def attendee_status(actor, event_id, client_id, body):
     group_events.set_attendee_status(actor, event_id, client_id, body.status)
     return group_event_out(fetch(GroupEvent, event_id), SalonContext.load())
+
+
+@endpoint(bp, "GET", "/journal/version", summary="A marker that changes when the journal should be reloaded",
+          permission="bookings.read", response=schema.JournalVersionOut)
+def journal_version(actor):
+    return schema.JournalVersionOut(version=data_version())

@@ -130,3 +130,15 @@ def _merged_by_resource(rows, ids) -> dict:
     for _, _, resource, s, e in rows:
         spans[resource].append((epoch(s), epoch(e)))
     return {i: merge(v) for i, v in spans.items()}
+
+
+def data_version() -> str:
+    """A marker that changes whenever anything the journal shows may have changed.
+
+    The newest change-log entry moves with every local save (a kiosk check-in, another
+    administrator's edit); the down-stream counter with every change head office sent.
+    """
+    row = database.execute_sql(
+        "SELECT (SELECT coalesce(max(seq), 0) FROM change_log),"
+        " (SELECT coalesce(max(down_applied), 0) FROM sync_state)").fetchone()
+    return f"{row[0]}.{row[1]}"

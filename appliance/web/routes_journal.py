@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from appliance.domain.permissions import allowed
+from appliance.services.calendar import data_version
 from appliance.storage.models.catalogue import Equipment, Room, Service, ServiceCategory, Staff
 from appliance.web.i18n import first_weekday
 from appliance.web.session_auth import page
@@ -92,6 +93,8 @@ def day():
         "opens": min(i[0] for i in hours), "closes": max(i[1] for i in hours),
         "canWrite": allowed(g.actor.role, "bookings.write"),
         "canBlock": allowed(g.actor.role, "schedules.write"),
+        # Read before the calendar loads its events, so any change after this reloads them.
+        "dataVersion": data_version(),
         **_catalogue(), "text": journal_strings(), "names": _date_names(),
     }
     return render_template("journal.html", setup=setup, view=view)

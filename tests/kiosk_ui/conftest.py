@@ -23,3 +23,7 @@ def kiosk_client(app, small_salon, system):
     client.device = device
     client.csrf = csrf_of(client.get("/kiosk/").get_data(as_text=True))
     return client
+
+
+# The administrator's browser fixtures serve the kiosk too: one gunicorn box, one Chromium.
+from tests.appliance.web.conftest import admin, english_test_client, live, page, screenshot, sign_in  # noqa: E402,F401

@@ -216,3 +216,7 @@ class CancelIn(Input):
     reason: str = Field(min_length=1, max_length=500)
 
 
+
+
+class JournalVersionOut(BaseModel):
+    version: str = Field(description="changes whenever bookings, blocks or events may have changed")

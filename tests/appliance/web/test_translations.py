@@ -23,8 +23,11 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[3]
-TRANSLATIONS = ROOT / "appliance" / "web" / "translations"
-BABEL_CFG = ROOT / "appliance" / "web" / "babel.cfg"
+# Each catalogue and the extraction map of the text it covers: the administrator's pages, the kiosk.
+CATALOGUES = {
+    "admin": (ROOT / "appliance" / "web" / "translations", ROOT / "appliance" / "web" / "babel.cfg"),
+    "kiosk": (ROOT / "kiosk_ui" / "translations", ROOT / "kiosk_ui" / "babel.cfg"),
+}
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
 LANGUAGES = ("ru", "uz")
 PLURAL_FORMS = {
@@ -43,25 +46,31 @@ OKINA = "\u02bb"  # ʻ in oʻ, gʻ
 TUTUQ = "\u02bc"  # ʼ, the glottal stop (maʼlumot)
 
 
-def po_path(lang: str) -> Path:
-    return TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+def po_path(name: str, lang: str) -> Path:
+    return CATALOGUES[name][0] / lang / "LC_MESSAGES" / "messages.po"
 
 
-def load(lang: str):
-    with po_path(lang).open("rb") as f:
+def load(name: str, lang: str):
+    with po_path(name, lang).open("rb") as f:
         return read_po(f, locale=lang)
 
 
-@pytest.fixture(scope="module")
-def catalogs():
-    return {lang: load(lang) for lang in LANGUAGES}
+@pytest.fixture(scope="module", params=sorted(CATALOGUES))
+def catalogue_name(request):
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def source_ids():
+def catalogs(catalogue_name):
+    return {lang: load(catalogue_name, lang) for lang in LANGUAGES}
+
+
+@pytest.fixture(scope="module")
+def source_ids(catalogue_name):
     """Every (msgctxt, msgid) in the source as the extractor sees it; a plural msgid is (singular, plural)."""
-    with BABEL_CFG.open(encoding="utf-8") as f:
-        method_map, options_map = parse_mapping_cfg(f, str(BABEL_CFG))
+    babel_cfg = CATALOGUES[catalogue_name][1]
+    with babel_cfg.open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f, str(babel_cfg))
     found = {}
     for filename, _lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS):
@@ -140,19 +149,19 @@ def test_translations_format_without_errors(catalogs, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_catalog_covers_all_text_in_the_source(catalogs, source_ids, lang):
+def test_catalog_covers_all_text_in_the_source(catalogs, source_ids, catalogue_name, lang):
     catalog = catalogs[lang]
     have = {(m.context or None, tuple(m.id) if m.pluralizable else m.id) for m in messages(catalog)}
     missing = sorted((k for k in source_ids if k not in have), key=str)
     assert not missing, (
-        f"{len(missing)} message(s) in the source are not in {po_path(lang).relative_to(ROOT)}; "
+        f"{len(missing)} message(s) in the source are not in {po_path(catalogue_name, lang).relative_to(ROOT)}; "
         "extract, update and translate (see this module's docstring):\n"
         + "\n".join(f"  {describe(k)}  ({source_ids[k]})" for k in missing))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_compiled_catalog_matches_the_po_file(catalogs, lang):
-    mo_file = po_path(lang).with_suffix(".mo")
+def test_compiled_catalog_matches_the_po_file(catalogs, catalogue_name, lang):
+    mo_file = po_path(catalogue_name, lang).with_suffix(".mo")
     assert mo_file.exists(), f"{mo_file.relative_to(ROOT)} is missing: run pybabel compile"
     buffer = io.BytesIO()
     write_mo(buffer, catalogs[lang])
@@ -162,13 +171,13 @@ def test_compiled_catalog_matches_the_po_file(catalogs, lang):
         stored = {m.id if not m.pluralizable else tuple(m.id): m.string for m in read_mo(f)}
     stale = sorted((k for k in fresh.keys() | stored.keys() if fresh.get(k) != stored.get(k)), key=str)
     assert not stale, (f"{mo_file.relative_to(ROOT)} is out of date with the .po file "
-                       "(run pybabel compile -d appliance/web/translations):\n" + "\n".join(f"  {k!r}" for k in stale))
+                       "(run pybabel compile -d on its translations folder):\n" + "\n".join(f"  {k!r}" for k in stale))
 
 
 @pytest.mark.parametrize("msgid", sorted(REQUIRED))
-def test_required_words(catalogs, msgid):
+def test_required_words(msgid):
     for lang, word in REQUIRED[msgid].items():
-        assert catalogs[lang].get(msgid).string == word
+        assert load("admin", lang).get(msgid).string == word
 
 
 def test_uzbek_uses_the_modifier_letters_for_o_g_and_the_glottal_stop(catalogs):

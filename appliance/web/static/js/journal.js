@@ -226,3 +226,20 @@ if (newBlock) newBlock.addEventListener('click', () => openBlockDialog(setup, nu
 document.getElementById('find-free').addEventListener('click', () => openFreeTime(setup, slot =>
   openBookingDialog(setup, {slot}, () => calendar.refetchEvents())));
 document.querySelectorAll('dialog [data-close]').forEach(b => b.addEventListener('click', () => b.closest('dialog').close()));
+
+// Check-ins at the kiosk, other administrators and head office change the day too:
+// reload the events when the box's data version moves, and only while no dialog is open.
+const REFRESH_MS = 4000;
+let knownVersion = setup.dataVersion;
+async function refreshWhenChanged() {
+  try {
+    const {version} = await api('GET', '/journal/version');
+    const busy = document.querySelector('dialog[open]');
+    if (version !== knownVersion && !busy) calendar.refetchEvents();
+    if (!busy) knownVersion = version;
+  } catch (error) {
+    // Offline for a moment or signed out: the next round tries again.
+  }
+  setTimeout(refreshWhenChanged, REFRESH_MS);
+}
+setTimeout(refreshWhenChanged, REFRESH_MS);
