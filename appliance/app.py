@@ -13,12 +13,15 @@ from appliance.api.routes_schedules import bp as schedules_bp
 from appliance.api.routes_staff import bp as staff_bp
 from appliance.api.routes_sync import bp as sync_bp
 from appliance.api.routes_system import bp as system_bp
+from appliance.api.routes_time_clock import bp as time_clock_bp
 from appliance.config import load_config
 from appliance.domain.permissions import allowed
 from appliance.storage.database import open_database
 from appliance.storage.secrets import stored_secret
 from appliance.web.i18n import init_babel
 from appliance.web.routes_auth import bp as web_auth_bp
+from appliance.web.routes_cards import bp as web_cards_bp
+from appliance.web.routes_time_clock import bp as web_time_clock_bp
 from appliance.web.routes_catalogue import bp as web_catalogue_bp
 from appliance.web.routes_clients import bp as web_clients_bp
 from appliance.web.routes_journal import bp as web_journal_bp
@@ -26,6 +29,7 @@ from appliance.web.routes_kiosks import bp as web_kiosks_bp
 from appliance.web.routes_schedules import bp as web_schedules_bp
 from appliance.web.routes_sync import attention_count
 from appliance.web.routes_sync import bp as web_sync_bp
+from appliance.web.routes_devices import bp as web_devices_bp
 from appliance.web.session_auth import csrf_token
 from kiosk_ui.routes import KIOSK_TRANSLATIONS
 from kiosk_ui.routes import bp as kiosk_bp
@@ -57,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (system_bp, catalogue_bp, staff_bp, clients_bp, schedules_bp, bookings_bp, sync_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    app.register_blueprint(time_clock_bp, url_prefix=API_PREFIX)
     register_error_handlers(app)
     _init_web(app, settings)
     return app
@@ -71,7 +76,10 @@ def _init_web(app: Flask, settings: dict) -> None:
     app.jinja_env.globals.update(csrf_token=csrf_token, can=_can, attention_count=attention_count)
     for blueprint in (web_auth_bp, web_journal_bp, web_clients_bp, web_schedules_bp, web_catalogue_bp, web_sync_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(web_time_clock_bp)
+    app.register_blueprint(web_cards_bp)
     app.register_blueprint(web_kiosks_bp)
+    app.register_blueprint(web_devices_bp)
     app.register_blueprint(kiosk_bp)
 
 

@@ -1,4 +1,4 @@
-"""`salon-box`: migrate, set up, add users, load the demo salon, serve under gunicorn."""
+"""`salon-box`: migrate, set up, add users, load the demo salon, serve under gunicorn, sync, run the hardware."""
 import argparse
 import getpass
 import os
@@ -126,6 +126,29 @@ def cmd_sync(args) -> int:
     return 0
 
 
+def cmd_hardware(args) -> int:
+    """Run the card readers and the print queue (the hardware service) until SIGTERM or SIGINT."""
+    import faulthandler
+    import logging
+    import signal
+    import threading
+
+    from appliance.hardware_service import HardwareService
+    from appliance.storage.secrets import card_key
+
+    config, db = _database(args)
+    logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    db.connect(reuse_if_open=True)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    service = HardwareService(card_key(config["DATA_DIR"])).start()
+    stop.wait()
+    service.stop()
+    return 0
+
+
 def main(argv=None) -> int:
     """Entry point of the `salon-box` command."""
     parser = argparse.ArgumentParser(prog="salon-box", description=__doc__)
@@ -153,5 +176,6 @@ def main(argv=None) -> int:
     serve.add_argument("--workers", type=int)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("sync", help=cmd_sync.__doc__).set_defaults(func=cmd_sync)
+    sub.add_parser("hardware", help=cmd_hardware.__doc__).set_defaults(func=cmd_hardware)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -10,7 +10,7 @@ from appliance.services.context import Actor
 from appliance.services.staff import create_staff
 from appliance.storage.migrate import upgrade
 
-pytest_plugins = ["tests.infra.fixtures", "tests.infra.browser"]
+pytest_plugins = ["tests.infra.fixtures", "tests.infra.browser", "tests.infra.pcsc_fixtures"]
 
 PASSWORD = "s3cret-pass"
 WEEK_9_TO_21 = [[["09:00", "21:00"]]] * 7

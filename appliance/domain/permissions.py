@@ -15,6 +15,10 @@ _READ_DAILY = {
 _ADMIN_WORK = _READ_DAILY | {
     "clients.write", "clients.contacts", "clients.merge", "bookings.write", "schedules.write",
     "group_events.write",
+    # The time clock (ST4, KI2): the timesheet, corrections of punches (own ones need a manager), cards.
+    "timeclock.read", "timeclock.correct", "cards.manage",
+    # Printing (KI3): see the Devices page, print test pages and re-print; managing printers is devices.manage.
+    "devices.read", "printing.use",
 }
 _MANAGE = _ADMIN_WORK | {"catalogue.write", "staff.write", "salon.write", "devices.manage", "audit.read"}
 
