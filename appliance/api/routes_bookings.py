@@ -6,7 +6,7 @@ from flask import Blueprint
 from appliance.api.framework import endpoint, fields_renamed, instant
 from appliance.api.schemas import bookings as schema
 from appliance.api.views import booking_out, bookings_out, group_event_out, local
-from appliance.services import bookings, group_events, series
+from appliance.services import bookings, group_events, series, visit_cards
 from appliance.services.availability import free_slots
 from appliance.services.calendar import data_version
 from appliance.services.context import SalonContext
@@ -182,3 +182,11 @@ def attendee_status(actor, event_id, client_id, body):
           permission="bookings.read", response=schema.JournalVersionOut)
 def journal_version(actor):
     return schema.JournalVersionOut(version=data_version())
+
+
+@endpoint(bp, "POST", "/bookings/<booking_id>/visit-card", summary="Print the booking's visit card (with its QR code)",
+          permission="printing.use", body=schema.VisitCardIn, response=schema.PrintJobOut, status=202,
+          conflicts=True)
+def print_visit_card(actor, booking_id, body):
+    job = visit_cards.print_visit_card(actor, booking_id, body.language)
+    return schema.PrintJobOut(id=job.id, state=job.state, printer_id=job.printer_id)

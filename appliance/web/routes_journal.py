@@ -40,6 +40,8 @@ def journal_strings() -> dict:
         "attendee": {"booked": _("signed up"), "arrived": _("came"), "no_show": _("did not come"),
                      "cancelled": _("cancelled")},
         "noMasterFree": _("No master is free at that time."),
+        "printQueued": _("The visit card is in the print queue."),
+        "noPrinter": _("No receipt printer is set up: add one on the Devices page."),
     }
 
 
@@ -93,6 +95,7 @@ def day():
         "opens": min(i[0] for i in hours), "closes": max(i[1] for i in hours),
         "canWrite": allowed(g.actor.role, "bookings.write"),
         "canBlock": allowed(g.actor.role, "schedules.write"),
+        "locale": str(get_locale()),
         # Read before the calendar loads its events, so any change after this reloads them.
         "dataVersion": data_version(),
         **_catalogue(), "text": journal_strings(), "names": _date_names(),

@@ -220,3 +220,13 @@ class CancelIn(Input):
 
 class JournalVersionOut(BaseModel):
     version: str = Field(description="changes whenever bookings, blocks or events may have changed")
+
+
+class VisitCardIn(Input):
+    language: Literal["ru", "uz", "en"] = Field(default="ru", description="the language of the printed card")
+
+
+class PrintJobOut(BaseModel):
+    id: int = Field(description="the job's place in the box's print queue")
+    state: str = Field(description="queued, printing, done, failed-retrying, interrupted or cancelled")
+    printer_id: str

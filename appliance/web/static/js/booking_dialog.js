@@ -259,5 +259,18 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 }
 
+async function printVisitCard() {
+  const {booking, setup} = current;
+  try {
+    await api('POST', `/bookings/${booking.id}/visit-card`, {language: setup.locale});
+    toast(setup.text.printQueued, 'success');
+  } catch (error) {
+    toast(error instanceof ApiError && error.status === 409 ? setup.text.noPrinter
+      : error instanceof ApiError ? error.message : setup.text.networkError);
+  }
+}
+
 wireBookingDialog();
+const printButton = document.getElementById('details-print');
+if (printButton) printButton.addEventListener('click', printVisitCard);
 document.querySelectorAll('#status-actions [data-status]').forEach(b => b.addEventListener('click', () => changeStatus(b)));
