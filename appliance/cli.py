@@ -99,13 +99,25 @@ def cmd_serve(args) -> int:
     return run()
 
 
-def cmd_sync(args) -> int:
-    """Run the sync agent (change log up, head office's changes down) until SIGTERM or SIGINT."""
+def _signal_stop(config, db):
+    """Logging for a long-running command, stacks on SIGUSR1, and an event set by SIGTERM or SIGINT."""
     import faulthandler
     import logging
     import signal
     import threading
 
+    logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # `kill -USR1 <pid>` prints every thread's stack to the log: a stuck process can be looked at.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    db.connect(reuse_if_open=True)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def cmd_sync(args) -> int:
+    """Run the sync agent (change log up, head office's changes down) until SIGTERM or SIGINT."""
     from appliance.sync_agent import BoxSyncAgent, link_settings
     from sync.transport import MqttLink
 
@@ -114,13 +126,7 @@ def cmd_sync(args) -> int:
     if missing:
         print(f"error: set {', '.join('SALON_BOX_' + key for key in missing)} (see README: sync)", file=sys.stderr)
         return 2
-    logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # `kill -USR1 <pid>` prints every thread's stack to the log: a stuck agent can be looked at.
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
-    db.connect(reuse_if_open=True)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    stop = _signal_stop(config, db)
     BoxSyncAgent(MqttLink(link_settings(config)), config["SYNC_BOX_ID"],
                  pace_per_s=float(config["SYNC_PACE_PER_S"])).run(stop)
     return 0
@@ -128,21 +134,11 @@ def cmd_sync(args) -> int:
 
 def cmd_hardware(args) -> int:
     """Run the card readers and the print queue (the hardware service) until SIGTERM or SIGINT."""
-    import faulthandler
-    import logging
-    import signal
-    import threading
-
     from appliance.hardware_service import HardwareService
     from appliance.storage.secrets import card_key
 
     config, db = _database(args)
-    logging.basicConfig(level=config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
-    db.connect(reuse_if_open=True)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    stop = _signal_stop(config, db)
     service = HardwareService(card_key(config["DATA_DIR"])).start()
     stop.wait()
     service.stop()
@@ -179,3 +175,7 @@ def main(argv=None) -> int:
     sub.add_parser("hardware", help=cmd_hardware.__doc__).set_defaults(func=cmd_hardware)
     args = parser.parse_args(argv)
     return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -88,3 +88,21 @@ def test_a_visit_card_prints_with_its_code_and_qr(service, endpoint, small_salon
     assert "Aziza" in shown.text and "Haircut" in shown.text and "Dilnoza" in shown.text
     assert booking.code in shown.text
     assert booking.code in shown.qr_codes
+
+
+def test_the_salon_box_hardware_command_runs_until_told_to_stop(app, salon, pcscd):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    data_dir = app.config["DATA_DIR"]
+    process = subprocess.Popen([sys.executable, "-m", "appliance.cli", "--data-dir", data_dir, "hardware"],
+                               env={**os.environ, "SALON_BOX_DATA_DIR": data_dir},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: device_states.states_by_name("reader").get(pcscd.reader_names[0]), timeout=20)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0]
+    assert process.returncode == 0, output
