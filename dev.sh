@@ -45,10 +45,17 @@ demo() {
   echo
   echo "Salon box is starting under gunicorn. Open:"
   echo "  http://${host:-localhost}:${port}/                      the administrator's interface"
+  echo "  http://${host:-localhost}:${port}/kiosk/                the kiosk (pair it on Kiosks, signed in as 'manager')"
   echo "  http://${host:-localhost}:${port}/api/v1/openapi.json   the API document"
   echo "  sign-in names and passwords: $DEMO_DATA/demo-credentials.txt (try 'admin')"
+  echo "  the demo's receipt printer writes each job to $DEMO_DATA/demo-receipt.escpos"
   echo
-  exec "$VENV/bin/salon-box" --data-dir "$DEMO_DATA" serve --bind "$DEMO_BIND"
+  # The hardware service (card readers through pcscd if there is one, the print queue) runs beside
+  # the web app, as salon-box-hardware.service does on a box; it stops with it.
+  "$VENV/bin/salon-box" --data-dir "$DEMO_DATA" hardware &
+  local hardware=$!
+  trap 'kill "$hardware" 2>/dev/null; wait "$hardware" 2>/dev/null' EXIT INT TERM
+  "$VENV/bin/salon-box" --data-dir "$DEMO_DATA" serve --bind "$DEMO_BIND"
 }
 
 run_tests() {

@@ -77,7 +77,8 @@ def cmd_demo(args) -> int:
 
     config, db = _database(args)
     upgrade(db)
-    credentials = load_demo(seed=args.seed)
+    printer_file = str((Path(config["DATA_DIR"]) / "demo-receipt.escpos").resolve())
+    credentials = load_demo(seed=args.seed, printer_file=printer_file)
     if credentials is None:
         print("the box already has a salon; demo data not loaded again")
         return 0

@@ -1,1 +1,1 @@
-"""Card readers and printers behind small interfaces: built in the hardware issue."""
+"""Card readers (PC/SC) and printers (ESC/POS) behind small interfaces; no box services are imported here."""

@@ -1,1 +1,1 @@
-"""Touch kiosk served by the box (client check-in, staff time clock): built in the kiosk issue."""
+"""The touch kiosk served by the box: client self check-in, walk-ins, masters' card taps (KI1, KI2, KI4)."""

@@ -158,8 +158,21 @@ def _massage_course(journal: Journal, master: Staff, cat: Catalogue, today: date
         pass  # every week taken: the demo simply has no series
 
 
-def load_demo(seed: int = 2026) -> dict[str, str] | None:
+def _devices(actor: Actor, printer_file: str | None) -> None:
+    """A kiosk to pair from the Kiosks page, and a receipt "printer" that writes its bytes to a file."""
+    from appliance.services import auth, printers
+
+    auth.enrol_device(actor, "Вход")
+    if printer_file:
+        printers.create_printer(actor, {"name": "Касса (демо: файл)", "role": "receipt", "connection": "file",
+                                        "address": printer_file, "profile": "TM-T88V", "paper_width_mm": 80,
+                                        "code_page": "auto"})
+
+
+def load_demo(seed: int = 2026, printer_file: str | None = None) -> dict[str, str] | None:
     """Fill an empty box with the demo salon; returns {username: password}, or None if a salon exists.
+
+    ``printer_file``: an absolute path where the demo's receipt printer writes each job's ESC/POS bytes.
 
     All or nothing: it runs in one write transaction, so a failure leaves the
     box as it was and a concurrent run cannot load a second salon.
@@ -182,4 +195,5 @@ def load_demo(seed: int = 2026) -> dict[str, str] | None:
         _makeup_class(journal, masters[5], cat, today)
         _massage_course(journal, masters[4], cat, today)
         fill_journal(journal)
+        _devices(actor, printer_file)
     return passwords
