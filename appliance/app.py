@@ -7,10 +7,13 @@ from flask import Flask, g
 
 from appliance.api.errors import register_error_handlers
 from appliance.api.routes_bookings import bp as bookings_bp
+from appliance.api.routes_cash import bp as cash_bp
+from appliance.api.routes_checkout import bp as checkout_bp
 from appliance.api.routes_catalogue import bp as catalogue_bp
 from appliance.api.routes_clients import bp as clients_bp
 from appliance.api.routes_schedules import bp as schedules_bp
 from appliance.api.routes_staff import bp as staff_bp
+from appliance.api.routes_stock import bp as stock_bp
 from appliance.api.routes_sync import bp as sync_bp
 from appliance.api.routes_system import bp as system_bp
 from appliance.api.routes_time_clock import bp as time_clock_bp
@@ -21,12 +24,17 @@ from appliance.storage.secrets import stored_secret
 from appliance.web.i18n import init_babel
 from appliance.web.routes_auth import bp as web_auth_bp
 from appliance.web.routes_cards import bp as web_cards_bp
+from appliance.web.routes_cash import bp as web_cash_bp
+from appliance.web.routes_checkout import bp as web_checkout_bp
+from appliance.web.routes_refunds import bp as web_refunds_bp
 from appliance.web.routes_time_clock import bp as web_time_clock_bp
 from appliance.web.routes_catalogue import bp as web_catalogue_bp
 from appliance.web.routes_clients import bp as web_clients_bp
 from appliance.web.routes_journal import bp as web_journal_bp
 from appliance.web.routes_kiosks import bp as web_kiosks_bp
 from appliance.web.routes_schedules import bp as web_schedules_bp
+from appliance.web.routes_stock import bp as web_stock_bp
+from appliance.web.routes_stock_reports import bp as web_stock_reports_bp
 from appliance.web.routes_sync import attention_count
 from appliance.web.routes_sync import bp as web_sync_bp
 from appliance.web.routes_devices import bp as web_devices_bp
@@ -62,6 +70,9 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (system_bp, catalogue_bp, staff_bp, clients_bp, schedules_bp, bookings_bp, sync_bp):
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
     app.register_blueprint(time_clock_bp, url_prefix=API_PREFIX)
+    app.register_blueprint(checkout_bp, url_prefix=API_PREFIX)
+    app.register_blueprint(cash_bp, url_prefix=API_PREFIX)
+    app.register_blueprint(stock_bp, url_prefix=API_PREFIX)
     register_error_handlers(app)
     _init_web(app, settings)
     return app
@@ -80,6 +91,11 @@ def _init_web(app: Flask, settings: dict) -> None:
     app.register_blueprint(web_cards_bp)
     app.register_blueprint(web_kiosks_bp)
     app.register_blueprint(web_devices_bp)
+    app.register_blueprint(web_checkout_bp)
+    app.register_blueprint(web_refunds_bp)
+    app.register_blueprint(web_cash_bp)
+    app.register_blueprint(web_stock_bp)
+    app.register_blueprint(web_stock_reports_bp)
     app.register_blueprint(kiosk_bp)
 
 

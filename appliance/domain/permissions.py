@@ -19,8 +19,16 @@ _ADMIN_WORK = _READ_DAILY | {
     "timeclock.read", "timeclock.correct", "cards.manage",
     # Printing (KI3): see the Devices page, print test pages and re-print; managing printers is devices.manage.
     "devices.read", "printing.use",
+    # Stock (IN1-IN9): see it; receive, transfer, write off, count. Products, prices, warehouses and
+    # approving a stocktake are stock.manage.
+    "stock.read", "stock.write",
+    # Checkout and the cash register (PO1-PO6): sales and payments; shifts (an administrator's own only).
+    "checkout.use", "cash.manage",
 }
-_MANAGE = _ADMIN_WORK | {"catalogue.write", "staff.write", "salon.write", "devices.manage", "audit.read"}
+_MANAGE = _ADMIN_WORK | {"catalogue.write", "staff.write", "salon.write", "devices.manage", "audit.read",
+                        "stock.manage",
+                        # Refunds give money back: a manager's decision.
+                        "checkout.refund"}
 
 ROLE_PERMISSIONS = {
     OWNER: frozenset(_MANAGE | {"staff.roles"}),

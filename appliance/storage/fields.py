@@ -71,3 +71,31 @@ class JsonField(TextField):
     def python_value(self, value):
         """JSON text -> Python value."""
         return None if value is None else json.loads(value)
+
+
+QUANTITY_SCALE = 3  # stock is kept to 1/1000 of its base unit (0.001 ml, 0.001 g, 0.001 pcs)
+
+
+class QuantityField(IntegerField):
+    """A Decimal quantity of stock stored as an integer count of 1/1000 base units.
+
+    Integer sums are exact in SQL, so on-hand and turnover figures add up to the
+    last millilitre; quantities finer than the scale are refused, not rounded.
+    """
+
+    def db_value(self, value):
+        """Decimal -> integer thousandths; refuses finer quantities."""
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(QUANTITY_SCALE)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {QUANTITY_SCALE} decimal places")
+        return int(scaled)
+
+    def python_value(self, value):
+        """Integer thousandths -> Decimal, without trailing zeros beyond what is needed."""
+        if value is None:
+            return None
+        amount = Decimal(value).scaleb(-QUANTITY_SCALE)
+        whole = amount.quantize(Decimal(1))
+        return whole if whole == amount else amount.normalize()

@@ -18,6 +18,7 @@ class Salon(SyncedModel):
     slot_step_min = IntegerField(default=15)
     lost_after_days = IntegerField(default=90)
     name_order = CharField(max_length=16, default="last_first")
+    negative_stock = CharField(max_length=8, default="refuse")  # refuse | allow (stock may go below zero, flagged)
 
 
 class Staff(SyncedModel):

@@ -4,11 +4,19 @@ from appliance.storage.models.base import AuditLog, ChangeLog, SyncState
 from appliance.storage.models.bookings import (
     Booking, BookingEvent, BookingItem, BookingSeries, GroupAttendee, GroupEvent, OnlineRequest,
 )
+from appliance.storage.models.cash import CashMovement, CashRegister, CashShift
 from appliance.storage.models.catalogue import (
     Equipment, Room, Salon, Service, ServiceCategory, Staff, StaffService,
 )
+from appliance.storage.models.checkout import (
+    CertificateEntry, DepositEntry, GiftCertificate, Sale, SaleLine, SalePayment, SaleTip,
+)
 from appliance.storage.models.clients import Client
 from appliance.storage.models.printing import DeviceState, Printer, PrintJob
+from appliance.storage.models.stock import CostCardLine, Product, Supplier, SupplierPayment, Warehouse
+from appliance.storage.models.stock_ledger import (
+    StockBalance, StockDocument, StockLot, StockMovement, StocktakeLine,
+)
 from appliance.storage.models.schedules import Absence, ScheduleDay, TimeBlock, WorkPattern
 from appliance.storage.models.time_clock import Card, CardTap, TimePunch
 
@@ -21,4 +29,8 @@ ALL_MODELS = (
     Device, ApiToken,
     Printer, PrintJob, DeviceState,
     Card, TimePunch, CardTap,
+    CashRegister, CashShift, CashMovement,
+    Sale, SaleLine, SaleTip, GiftCertificate, SalePayment, CertificateEntry, DepositEntry,
+    Product, Warehouse, Supplier, SupplierPayment, CostCardLine,
+    StockDocument, StockLot, StockMovement, StocktakeLine, StockBalance,
 )
