@@ -35,6 +35,8 @@ from appliance.web.routes_kiosks import bp as web_kiosks_bp
 from appliance.web.routes_schedules import bp as web_schedules_bp
 from appliance.web.routes_stock import bp as web_stock_bp
 from appliance.web.routes_stock_reports import bp as web_stock_reports_bp
+from appliance.web.routes_stock_admin import bp as web_stock_admin_bp
+from appliance.web.routes_stock_admin import stock_alerts
 from appliance.web.routes_sync import attention_count
 from appliance.web.routes_sync import bp as web_sync_bp
 from appliance.web.routes_devices import bp as web_devices_bp
@@ -84,7 +86,8 @@ def _init_web(app: Flask, settings: dict) -> None:
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="salon_box_session",
                       PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings["TOKEN_TTL_MINUTES"]))
     init_babel(app, (KIOSK_TRANSLATIONS,))
-    app.jinja_env.globals.update(csrf_token=csrf_token, can=_can, attention_count=attention_count)
+    app.jinja_env.globals.update(csrf_token=csrf_token, can=_can, attention_count=attention_count,
+                                 stock_alerts=stock_alerts)
     for blueprint in (web_auth_bp, web_journal_bp, web_clients_bp, web_schedules_bp, web_catalogue_bp, web_sync_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(web_time_clock_bp)
@@ -96,6 +99,7 @@ def _init_web(app: Flask, settings: dict) -> None:
     app.register_blueprint(web_cash_bp)
     app.register_blueprint(web_stock_bp)
     app.register_blueprint(web_stock_reports_bp)
+    app.register_blueprint(web_stock_admin_bp)
     app.register_blueprint(kiosk_bp)
 
 

@@ -2,6 +2,10 @@
 
 Paying answers 409 ``fiscal_failed`` with the fiscal register's reason when
 it refuses the receipt; the sale then stays open and may be paid again.
+A receipt the register may hold from an attempt that crashed is settled by
+asking the register before paying again (the sale is then completed from it,
+nothing registered twice); until then changes to the sale answer 409
+``fiscal_pending``.
 """
 from flask import Blueprint
 

@@ -5,6 +5,7 @@ the write lock, that it is still open (``open_shift_for_update``), and the
 shift row itself refuses to be saved again once closed (see ``_guard``).
 An administrator works on the shifts they opened; managers and owners on any.
 """
+import re
 from decimal import Decimal
 
 from appliance.domain.checkout import CheckoutError
@@ -17,9 +18,10 @@ from appliance.services.lookup import fetch
 from appliance.storage.database import write_transaction
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.cash import FISCAL_DRIVERS, MOVEMENT_KINDS, CashMovement, CashRegister, CashShift
-from hardware.fiscal import FiscalDevice, open_device
+from hardware.fiscal import FiscalDevice, FiscalError, FiscalStatus, open_device
 
 REGISTER_FIELDS = {"name", "driver", "address", "operator_password", "active"}
+ADDRESS_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([0-9]{1,5})")
 CASH_ITEMS = ("collection", "change_fund", "supplies", "salary_advance", "rent", "other_expense", "other_income")
 
 
@@ -44,7 +46,19 @@ def _clean_register(data: dict) -> dict:
         raise InvalidInput("name", "is required")
     if "driver" in data and data["driver"] not in FISCAL_DRIVERS:
         raise InvalidInput("driver", f"must be one of {', '.join(FISCAL_DRIVERS)}")
+    if "address" in data:
+        data["address"] = (data["address"] or "").strip()
+        if data["address"] and not valid_address(data["address"]):
+            raise InvalidInput("address", "must be host:port")
+    if "operator_password" in data and not 0 <= int(data["operator_password"]) <= 99999999:
+        raise InvalidInput("operator_password", "must be from 0 to 99999999")
     return data
+
+
+def valid_address(address: str) -> bool:
+    """``host:port`` of a fiscal register on the network: a host name or IPv4 address and a port 1-65535."""
+    match = ADDRESS_RE.fullmatch(address)
+    return bool(match) and 1 <= int(match.group(1)) <= 65535
 
 
 def save_register(actor: Actor, data: dict, register_id: str | None = None) -> CashRegister:
@@ -55,6 +69,10 @@ def save_register(actor: Actor, data: dict, register_id: str | None = None) -> C
             register = CashRegister.create(**{"name": "", **data})
         else:
             register = fetch(CashRegister, register_id)
+            if data.get("active") is False and register.active and CashShift.select().where(
+                    (CashShift.register == register.id) & (CashShift.status == "open")).exists():
+                raise Conflict("this register has an open shift: close it with the Z report first",
+                               code="shift_open")
             for name, value in data.items():
                 setattr(register, name, value)
             register.save()
@@ -73,6 +91,15 @@ def registers(include_inactive: bool = False) -> list[CashRegister]:
                 CashRegister.create(name="1")
     query = CashRegister.select().order_by(CashRegister.created_at)
     return list(query if include_inactive else query.where(CashRegister.active == True))  # noqa: E712
+
+
+def check_register(register_id: str) -> FiscalStatus:
+    """Ask the register's fiscal device how it is (the answer, or why it cannot be asked)."""
+    register = fetch(CashRegister, register_id)
+    try:
+        return device_of(register).status()
+    except FiscalError as exc:
+        return FiscalStatus(False, str(exc))
 
 
 def device_of(register: CashRegister) -> FiscalDevice:

@@ -1,6 +1,10 @@
 """Paying a check (PO1, PO2, BK7): payments, prepaid balances, stock, the booking, then the fiscal register.
 
-Everything happens in one write transaction, in this order: the check is
+Before the fiscal register is called, an intent is committed on its own
+(``appliance.services.fiscal_intents``: the register's last document number,
+the tenders); the sale's commit closes it, and one left open by a crash is
+settled by asking the register before anything else is paid on it.
+Then everything happens in one write transaction, in this order: the check is
 priced again and the split payment checked; payments, certificate and
 deposit entries, activated certificates, the stock sold and the visit's
 materials are written and the booking is completed — each of which may
@@ -15,20 +19,20 @@ from decimal import Decimal
 
 from appliance.domain import booking_rules
 from appliance.domain.checkout import CheckoutError, Tender, settle
-from appliance.services import bookings, prepaid, receipts, stock
+from appliance.services import bookings, fiscal_intents, prepaid, receipts, stock
 from appliance.services.audit import audit
 from appliance.services.cash import checkout_error, current_shift, device_of, open_shift_for_update
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
-from appliance.services.sales import editable_sale, reprice
+from appliance.services.sales import editable_sale, reprice, sale_by_id
 from appliance.storage.database import write_transaction
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking
-from appliance.storage.models.cash import CashRegister, CashShift
+from appliance.storage.models.cash import CashRegister, CashShift, FiscalIntent
 from appliance.storage.models.catalogue import Staff
 from appliance.storage.models.checkout import Sale, SaleLine, SalePayment
 from appliance.storage.models.clients import Client
-from hardware.fiscal import FiscalError
+from hardware.fiscal import FiscalError, FiscalResult
 
 
 @dataclass(frozen=True)
@@ -53,31 +57,162 @@ def pay(actor: Actor, sale_id: str, tenders: list[Tender], register_id: str | No
 
     Conflict(code="fiscal_failed") with the register's reason when the fiscal
     register refuses; nothing is recorded then, and paying again is safe.
+    An intent left open by an earlier attempt (the box died, or the
+    register's answer was lost) is settled first: if the register issued
+    that receipt, the sale is completed from it and nothing is registered again.
     """
     ctx = SalonContext.load()
+    sale_by_id(sale_id)  # 404 before anything else
+    found = current_shift(register_id)
+    if found is None:
+        raise Conflict("open a cash shift first (Cash page)", code="no_open_shift")
+    register = CashRegister.get_by_id(found.register_id)
+    for other in sorted({i.register for i in fiscal_intents.open_intents(sale_id=sale_id)} | {register.id}):
+        if any(i.sale == sale_id and i.state == "recovered" for i in settle_intents(actor, other)):
+            return Paid(Sale.get_by_id(sale_id), False)  # the register had issued it: nothing is sent again
+    device = device_of(register)
+    intent = _begin_intent(actor, sale_id, register, device, tenders, ctx)
+    called = False
+    try:
+        with write_transaction():
+            sale = editable_sale(sale_id, pending_ok=True)
+            if intent is not None and FiscalIntent.get_by_id(intent.id).state != "open":
+                raise Conflict("the fiscal register was used meanwhile; pay again", code="fiscal_pending")
+            shift = shift_for(actor, register.id)
+            lines = reprice(sale, ctx)
+            if not lines:
+                raise InvalidInput("lines", "add at least one line")
+            settled = _settle(sale, tenders, ctx)
+            for index, tender in enumerate(settled):
+                _record_payment(sale, shift, tender, index, ctx)
+            _deliver(actor, sale, lines, ctx)
+            cashier = Staff.get_or_none(Staff.id == actor.id)
+            receipt = receipts.fiscal_receipt(sale, lines, settled, cashier.first_name if cashier else "")
+            called = True
+            try:
+                result = device.register(receipt)
+            except FiscalError as exc:
+                raise Conflict(f"the fiscal register did not accept the receipt: {exc}",
+                               code="fiscal_failed") from None
+            issue_number(actor, sale, register, shift, result, settled)
+            if intent is not None:
+                fiscal_intents.finish(intent.id, "done", result.document)
+            printed = False if device.prints_receipt else receipts.print_receipt(actor, sale, language) is not None
+    except Exception as exc:
+        if intent is not None and not called:
+            fiscal_intents.cancel(intent.id, str(exc))
+        elif intent is not None and isinstance(exc, Conflict) and exc.code == "fiscal_failed":
+            # "Not accepted" may be an answer lost after the register issued it: ask it at once.
+            recovered = _settle_now(actor, register)
+            if recovered is not None and recovered.id == sale_id:
+                return Paid(recovered, False)
+        raise
+    return Paid(sale, printed)
+
+
+def _settle(sale: Sale, tenders, ctx: SalonContext) -> tuple[Tender, ...]:
+    try:
+        return settle(sale.total + sale.tips_total, list(tenders), ctx.currency)
+    except CheckoutError as exc:
+        raise checkout_error(exc) from None
+
+
+def _begin_intent(actor: Actor, sale_id: str, register: CashRegister, device, tenders, ctx) -> FiscalIntent | None:
+    """Check what can be checked, then commit the intent with the register's last document number.
+
+    The number is read under the write lock, after checking that the
+    register has no other open intent: nothing else can move its counter
+    until this intent is closed. None for a driver that keeps no numbers.
+    """
     with write_transaction():
         sale = editable_sale(sale_id)
-        shift = shift_for(actor, register_id)
-        register = CashRegister.get_by_id(shift.register_id)
-        lines = reprice(sale, ctx)
-        if not lines:
+        shift = shift_for(actor, register.id)
+        if not reprice(sale, ctx):
             raise InvalidInput("lines", "add at least one line")
+        settled = _settle(sale, tenders, ctx)
+        if fiscal_intents.open_intents(register.id):
+            raise Conflict("the fiscal register is busy with another receipt; try again", code="fiscal_pending")
         try:
-            settled = settle(sale.total + sale.tips_total, tenders, ctx.currency)
-        except CheckoutError as exc:
-            raise checkout_error(exc) from None
+            before = device.last_document()
+        except FiscalError as exc:
+            raise Conflict(f"the fiscal register cannot be reached: {exc}", code="fiscal_failed") from None
+        if before is None:
+            return None
+        return fiscal_intents.begin(actor.id, sale.id, register.id, shift.id, settled,
+                                    sale.total + sale.tips_total, before)
+
+
+def _settle_now(actor: Actor, register: CashRegister) -> Sale | None:
+    """Settle the register's open intent right after a refusal; the sale it completed, if any."""
+    try:
+        settled = settle_intents(actor, register.id)
+    except Conflict:
+        return None  # the register cannot be asked now: the intent stays open for the next attempt
+    return next((Sale.get_by_id(i.sale) for i in settled if i.state == "recovered"), None)
+
+
+def settle_intents(actor: Actor, register_id: str) -> list[FiscalIntent]:
+    """Settle the register's open intents by asking it for its last document number.
+
+    Moved past the number read before the attempt: the receipt was issued
+    (it is the next document, ``document_before + 1``: nothing else is sent
+    to a register while it has an open intent), so the sale is completed
+    from the intent's tenders without registering again. Not moved: nothing
+    was issued; the intent is abandoned and paying again is safe.
+    Conflict(code="fiscal_pending") if the register cannot be asked.
+    """
+    intents = fiscal_intents.open_intents(register_id)
+    if not intents:
+        return []
+    register = CashRegister.get_by_id(register_id)
+    try:
+        last = device_of(register).last_document()
+    except FiscalError as exc:
+        raise Conflict(f"the fiscal register must be asked whether it issued an earlier receipt, but: {exc}",
+                       code="fiscal_pending") from None
+    settled = []
+    for intent in intents:
+        with write_transaction():
+            intent = FiscalIntent.get_by_id(intent.id)
+            if intent.state != "open":
+                continue
+            if last is None or last <= intent.document_before:
+                fiscal_intents.finish(intent.id, "abandoned", note=f"register still at document {last}")
+                audit(actor, "sale.fiscal_abandoned", "sale", intent.sale,
+                      {"register": register_id, "attempt": intent.attempt, "document": last})
+            else:
+                _complete_from(actor, intent, register, last)
+        settled.append(FiscalIntent.get_by_id(intent.id))
+    return settled
+
+
+def _complete_from(actor: Actor, intent: FiscalIntent, register: CashRegister, last: int) -> None:
+    """The register issued the intent's receipt: record the sale as paid with its tenders and number."""
+    document = str(intent.document_before + 1)
+    sale = Sale.get_by_id(intent.sale)
+    if sale.status != "open":
+        fiscal_intents.finish(intent.id, "done", document, note=f"sale already {sale.status}")
+        return
+    ctx = SalonContext.load()
+    shift = CashShift.get_by_id(intent.shift)
+    if shift.status != "open":
+        shift = current_shift(register.id)
+        if shift is None:
+            raise Conflict(f"the fiscal register issued receipt {document} of an earlier attempt: open a shift "
+                           "on it to record the sale", code="fiscal_pending")
+    lines = reprice(sale, ctx)
+    settled = fiscal_intents.tenders_of(intent)
+    try:
         for index, tender in enumerate(settled):
             _record_payment(sale, shift, tender, index, ctx)
         _deliver(actor, sale, lines, ctx)
-        cashier = Staff.get_or_none(Staff.id == actor.id)
-        device = device_of(register)
-        try:
-            result = device.register(receipts.fiscal_receipt(sale, lines, settled, cashier.first_name if cashier else ""))
-        except FiscalError as exc:
-            raise Conflict(f"the fiscal register did not accept the receipt: {exc}", code="fiscal_failed") from None
-        issue_number(actor, sale, register, shift, result, settled)
-        printed = False if device.prints_receipt else receipts.print_receipt(actor, sale, language) is not None
-    return Paid(sale, printed)
+    except (InvalidInput, Conflict) as exc:
+        raise Conflict(f"the fiscal register issued receipt {document} of an earlier attempt, but it cannot be "
+                       f"recorded: {exc.message}", code="fiscal_pending") from None
+    issue_number(actor, sale, register, shift, FiscalResult(fiscal=True, document=document), settled)
+    fiscal_intents.finish(intent.id, "recovered", document, note=f"register at document {last}")
+    audit(actor, "sale.fiscal_recovered", "sale", sale.id, {
+        "register": register.id, "attempt": intent.attempt, "document": document, "started_by": intent.started_by})
 
 
 def _record_payment(sale: Sale, shift: CashShift, tender: Tender, index: int, ctx: SalonContext) -> SalePayment:

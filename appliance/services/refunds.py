@@ -16,8 +16,8 @@ from peewee import fn
 from appliance.domain.checkout import CheckoutError, Tender, refund_of, refund_split
 from appliance.domain.money import round_money
 from appliance.services import prepaid, receipts, stock
-from appliance.services.cash import checkout_error, device_of
-from appliance.services.checkout import Paid, issue_number, shift_for
+from appliance.services.cash import checkout_error, current_shift, device_of
+from appliance.services.checkout import Paid, issue_number, settle_intents, shift_for
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
@@ -107,6 +107,9 @@ def refund(actor: Actor, sale_id: str, lines: list[tuple[str, Decimal]], reason:
     ctx = SalonContext.load()
     if not (reason or "").strip():
         raise InvalidInput("reason", "say why the money is given back")
+    found = current_shift(register_id)
+    if found is not None:
+        settle_intents(actor, found.register_id)  # its document counter must be known before a return moves it
     with write_transaction():
         original = fetch(Sale, sale_id)
         if original.kind != "sale" or original.status != "paid":

@@ -1,17 +1,22 @@
 """The visit card at checkout (BK12, PO1): a sale opened from a booking or for a walk-in, edited until paid.
 
 Lines are the booking's services (price adjustable within the service's
-range), products by barcode or id (the stock's catalogue), gift
-certificates and deposit top-ups; discounts per line and per check with who
+range), products by barcode or id (the stock's catalogue; ``products_for_sale``
+finds them by a fragment of the name), gift certificates and deposit top-ups; discounts per line and per check with who
 gave them and why; tips for masters. Every edit re-prices the whole check
 with ``appliance.domain.checkout`` and stores each line's figures, so what
 the page shows is what the receipt prints and what the cloud receives.
 Price and discount changes are audited.
 """
+from dataclasses import dataclass
 from decimal import Decimal
+
+from peewee import fn
 
 from appliance.domain import booking_rules
 from appliance.domain.checkout import DISCOUNT_KINDS, CartLine, CheckoutError, Discount, price_cart
+from appliance.domain.stock_rules import to_packs
+from appliance.services import fiscal_intents
 from appliance.services.audit import audit
 from appliance.services.cash import checkout_error, money
 from appliance.services.context import Actor, SalonContext
@@ -19,12 +24,14 @@ from appliance.services.errors import Conflict, InvalidInput, NotFound
 from appliance.services.lookup import fetch
 from appliance.services.prepaid import new_certificate_code
 from appliance.services.stock import product_by_barcode
+from appliance.services.stock_catalogue import find_products
 from appliance.storage.database import write_transaction
 from appliance.storage.models.bookings import Booking, BookingItem
 from appliance.storage.models.catalogue import Service, Staff, StaffService
 from appliance.storage.models.checkout import Sale, SaleLine, SaleTip
 from appliance.storage.models.clients import Client
-from appliance.storage.models.stock import Product
+from appliance.storage.models.stock import Product, Warehouse
+from appliance.storage.models.stock_ledger import StockBalance
 
 ONE = Decimal(1)
 
@@ -46,11 +53,18 @@ def tips_of(sale: Sale) -> list[SaleTip]:
                 .order_by(SaleTip.created_at))
 
 
-def editable_sale(sale_id: str) -> Sale:
-    """The sale if it can still be changed (an open sale, not a return); Conflict otherwise."""
+def editable_sale(sale_id: str, pending_ok: bool = False) -> Sale:
+    """The sale if it can still be changed (an open sale, not a return); Conflict otherwise.
+
+    Also Conflict(code="fiscal_pending") while a fiscal register may hold its
+    receipt (an open intent, see fiscal_intents): paying again settles that.
+    """
     sale = fetch(Sale, sale_id)
     if sale.status != "open" or sale.kind != "sale":
         raise Conflict(f"a {sale.status} {sale.kind} cannot be changed", code="sale_closed")
+    if not pending_ok and fiscal_intents.pending_for_sale(sale.id):
+        raise Conflict("the fiscal register may already hold this sale's receipt: pay again to settle it",
+                       code="fiscal_pending")
     return sale
 
 
@@ -151,6 +165,35 @@ def add_line(actor: Actor, sale_id: str, data: dict) -> SaleLine:
         reprice(sale, ctx)
         audit(actor, "sale.line_added", "sale", sale.id, {"line": line.id, "kind": kind, "price": str(line.unit_price)})
     return SaleLine.get_by_id(line.id)
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    """A retail product the desk may add: its price and the pieces on the retail shelves."""
+
+    id: str
+    name: str
+    barcode: str
+    price: Decimal
+    on_hand: Decimal
+
+
+def products_for_sale(text: str, limit: int = 10) -> list[ProductChoice]:
+    """Active retail products whose name, SKU, barcode or category holds ``text`` (at least 2 letters), by name."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    found = [p for p in find_products(text, limit=limit * 4) if p.retail][:limit]
+    held = {}
+    if found:
+        rows = (StockBalance.select(StockBalance.product, fn.SUM(StockBalance.quantity).coerce(False))
+                .join(Warehouse, on=(StockBalance.warehouse == Warehouse.id))
+                .where((Warehouse.purpose == "retail") & (Warehouse.active == True)  # noqa: E712
+                       & StockBalance.product.in_([p.id for p in found]))
+                .group_by(StockBalance.product).tuples())
+        held = {pid: StockBalance.quantity.python_value(q or 0) for pid, q in rows}
+    return [ProductChoice(p.id, p.name, p.barcode or p.sku or "", p.retail_price,
+                          to_packs(held.get(p.id) or Decimal(0), p.pack_size)) for p in found]
 
 
 def _product_line(data: dict, ctx: SalonContext) -> dict:

@@ -14,6 +14,7 @@ from appliance.domain.report_layout import MethodTotal, ShiftReport, cash_in_dra
 from appliance.services import print_queue
 from appliance.services.audit import audit
 from appliance.services.cash import device_of, open_shift_for_update, shift_by_id
+from appliance.services.checkout import settle_intents
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, NotFound
 from appliance.services.visit_cards import salon_header
@@ -72,6 +73,7 @@ def _print(actor: Actor, report: ShiftReport, language: str) -> bool:
 def x_report(actor: Actor, shift_id: str, language: str = "ru") -> ShiftReport:
     """The X report of an open shift, printed; the shift stays open."""
     shift = shift_by_id(shift_id)
+    settle_intents(actor, shift.register_id)
     with write_transaction():
         shift = open_shift_for_update(actor, shift.id)
         report = figures(shift, "X")
@@ -85,8 +87,13 @@ def x_report(actor: Actor, shift_id: str, language: str = "ru") -> ShiftReport:
 
 
 def close_shift(actor: Actor, shift_id: str, language: str = "ru") -> ShiftReport:
-    """The Z report: the shift is closed for good, its figures kept and printed."""
+    """The Z report: the shift is closed for good, its figures kept and printed.
+
+    A receipt the fiscal register may hold from a crashed attempt is settled
+    first, so the Z figures hold every receipt the register issued.
+    """
     shift = shift_by_id(shift_id)
+    settle_intents(actor, shift.register_id)
     with write_transaction():
         shift = open_shift_for_update(actor, shift.id)
         shift.closed_at, shift.closed_by, shift.status = utc_now(), actor.id, "closed"

@@ -4,6 +4,7 @@ Products are never deleted (SV6): ``deactivate_product`` hides one from
 daily work and frees its SKU and barcode for a new product. Price changes
 are audited.
 """
+from datetime import datetime
 from decimal import Decimal
 
 from peewee import fn
@@ -15,8 +16,10 @@ from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import apply_changes, fetch
 from appliance.services.stock_ledger import checked_money, ensure_warehouses
 from appliance.storage.database import write_transaction
+from appliance.storage.models.base import utc_now
 from appliance.storage.models.catalogue import Service
 from appliance.storage.models.stock import CostCardLine, Product, Supplier, SupplierPayment, Warehouse
+from appliance.storage.models.stock_ledger import StockBalance
 
 PRODUCT_FIELDS = {"name", "sku", "barcode", "unit", "pack_size", "retail_price", "staff_price", "cost_price",
                   "category", "low_stock_level", "track_expiry", "retail", "material"}
@@ -141,11 +144,17 @@ def warehouses(include_inactive: bool = False) -> list[Warehouse]:
 
 
 def save_warehouse(actor: Actor, data: dict, warehouse_id: str | None = None) -> Warehouse:
-    """Create or change a warehouse (name, purpose, active); the defaults cannot be deactivated."""
+    """Create or change a warehouse (name, purpose, active).
+
+    The defaults cannot be deactivated, nor can a warehouse that still holds
+    stock (Conflict ``warehouse_not_empty``: move or write it off first).
+    """
     if "purpose" in data and data["purpose"] not in ("retail", "materials"):
         raise InvalidInput("purpose", "must be retail or materials")
     if "name" in data and not (data["name"] or "").strip():
         raise InvalidInput("name", "is required")
+    if "name" in data:
+        data = {**data, "name": data["name"].strip()}
     with write_transaction():
         if warehouse_id is None:
             row = Warehouse.create(name=data.get("name", "").strip(), purpose=data.get("purpose", "retail"))
@@ -153,20 +162,45 @@ def save_warehouse(actor: Actor, data: dict, warehouse_id: str | None = None) ->
             row = fetch(Warehouse, warehouse_id)
             if row.is_default and data.get("active") is False:
                 raise Conflict("a default warehouse stays active", code="default_warehouse")
+            if row.active and data.get("active") is False and warehouse_holds_stock(row.id):
+                raise Conflict(f"{row.name} still holds stock: move it or write it off first",
+                               code="warehouse_not_empty")
             if apply_changes(row, data, {"name", "purpose", "active"}):
                 row.save()
         audit(actor, "warehouse.saved", "warehouse", row.id, {"name": row.name, "active": row.active})
     return row
 
 
+def warehouse_holds_stock(warehouse_id: str) -> bool:
+    """Some product's on-hand in the warehouse is not zero (above or below)."""
+    return StockBalance.select().where((StockBalance.warehouse == warehouse_id)
+                                       & (StockBalance.quantity != 0)).exists()
+
+
+SUPPLIER_FIELDS = {"name", "phone", "note", "active"}
+
+
 def save_supplier(actor: Actor, data: dict, supplier_id: str | None = None) -> Supplier:
-    """Create or change a supplier."""
+    """Create or change a supplier (never deleted: ``active: False`` retires one); audited."""
+    unknown = set(data) - SUPPLIER_FIELDS
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "unknown field")
+    if supplier_id is None and "name" not in data:
+        raise InvalidInput("name", "is required")
     if "name" in data and not (data["name"] or "").strip():
         raise InvalidInput("name", "is required")
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
     with write_transaction():
-        row = Supplier.create(**data) if supplier_id is None else fetch(Supplier, supplier_id)
-        if supplier_id is not None and apply_changes(row, data, {"name", "phone", "note", "active"}):
-            row.save()
+        if supplier_id is None:
+            row = Supplier.create(**data)
+            audit(actor, "supplier.created", "supplier", row.id, {"name": row.name})
+        else:
+            row = fetch(Supplier, supplier_id)
+            diff = apply_changes(row, data, SUPPLIER_FIELDS)
+            if diff:
+                row.save()
+                audit(actor, "supplier.changed", "supplier", row.id,
+                      {k: [str(old), str(new)] for k, (old, new) in diff.items()})
     return row
 
 
@@ -212,14 +246,29 @@ def set_negative_stock(actor: Actor, policy: str) -> None:
             audit(actor, "salon.negative_stock", "salon", salon.id, {"negative_stock": [old, policy]})
 
 
-def pay_supplier(actor: Actor, supplier_id: str, amount: Decimal, note: str = "") -> SupplierPayment:
-    """Record money paid to a supplier (lowers what the salon owes); audited."""
+def pay_supplier(actor: Actor, supplier_id: str, amount: Decimal, note: str = "",
+                 at: datetime | None = None) -> SupplierPayment:
+    """Record money paid to a supplier (lowers what the salon owes), at ``at`` (default now); audited."""
     amount = checked_money(amount, "amount", SalonContext.load().currency)
-    if not amount:
+    if not amount or amount < 0:
         raise InvalidInput("amount", "must be greater than zero")
+    now = utc_now()
+    at = at or now
+    if at > now:
+        raise InvalidInput("at", "is in the future")
+    note = (note or "").strip()
     with write_transaction():
         supplier = fetch(Supplier, supplier_id, field="supplier_id")
-        payment = SupplierPayment.create(supplier=supplier.id, amount=amount, note=note,
+        payment = SupplierPayment.create(supplier=supplier.id, amount=amount, note=note, at=at,
                                          created_by=actor.id if actor.kind == "staff" else None)
-        audit(actor, "supplier.paid", "supplier", supplier.id, {"amount": str(amount)}, note=note or None)
+        audit(actor, "supplier.paid", "supplier", supplier.id,
+              {"amount": str(amount), "at": at.isoformat(), "payment_id": payment.id}, note=note or None)
     return payment
+
+
+def services_with_cost_cards() -> list[tuple[Service, int]]:
+    """Active services by name with how many materials their cost card lists (0: none yet)."""
+    lines = dict(CostCardLine.select(CostCardLine.service, fn.COUNT(CostCardLine.id))
+                 .where(CostCardLine.active == True).group_by(CostCardLine.service).tuples())  # noqa: E712
+    services = Service.select().where(Service.active == True).order_by(fn.LOWER(Service.name))  # noqa: E712
+    return [(service, lines.get(service.id, 0)) for service in services]

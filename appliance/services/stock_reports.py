@@ -195,3 +195,19 @@ def supplier_balances() -> list[dict]:
         rows.append({"supplier_id": supplier.id, "supplier": supplier.name, "received": received, "paid": paid,
                      "payable": received - paid})
     return rows
+
+
+def low_stock_count() -> int:
+    """How many active products are at or below their low-stock level (one COUNT, for the menu and journal)."""
+    held = (StockBalance.select(fn.COALESCE(fn.SUM(StockBalance.quantity), 0))
+            .where(StockBalance.product == Product.id))
+    return (Product.select().where((Product.active == True) & Product.low_stock_level.is_null(False)  # noqa: E712
+                                   & (held <= Product.low_stock_level)).count())
+
+
+def expiring_count(today: date, within_days: int = 30) -> int:
+    """How many lots with stock left expire within ``within_days`` of ``today`` (as ``expiring`` lists them)."""
+    return (StockLot.select().join(Product)
+            .where((StockLot.remaining > 0) & StockLot.expires_on.is_null(False)
+                   & (StockLot.expires_on <= today + timedelta(days=within_days)) & (Product.active == True))  # noqa: E712
+            .count())

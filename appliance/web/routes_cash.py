@@ -1,4 +1,8 @@
-"""The Cash page (PO2, PO4): open a shift with a float, cash in and out, X report, Z report, the shift's receipts."""
+"""The Cash page (PO2, PO4): open a shift with a float, cash in and out, X report, Z report, the shift's receipts.
+
+The Registers page (``/cash/registers``, managers): add and edit registers
+with their fiscal driver, take one out of use, ask its device how it is.
+"""
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -6,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from appliance.domain.report_layout import cash_in_drawer
 from appliance.services import cash, receipts, shift_reports
-from appliance.services.errors import NotFound, ServiceError
-from appliance.storage.models.cash import CashMovement, CashShift
+from appliance.services.errors import Conflict, NotFound, ServiceError
+from appliance.storage.models.cash import CashMovement, CashRegister, CashShift
 from appliance.storage.models.checkout import Sale
 from appliance.web.form_support import Form
 from appliance.web.session_auth import page
@@ -108,3 +112,118 @@ def report(shift_id, report):
     except ServiceError as exc:
         flash(exc.message, "error")
     return redirect(url_for(".index"))
+
+
+# Registers (PO2): a manager's settings page --------------------------------------------------------
+
+DRIVERS = {"non_fiscal": _l("Non-fiscal (the box's own receipt)"), "shtrih_m": _l("ШТРИХ-М fiscal register")}
+
+
+def _register_form(register=None) -> Form:
+    if register is None:
+        return Form({"driver": "non_fiscal", "operator_password": ""}, "register")
+    return Form({"name": register.name, "driver": register.driver, "address": register.address,
+                 "operator_password": ""}, f"register-{register.id}")
+
+
+def _render_registers(form: Form | None = None, editing=None, status: int = 200, answers: dict | None = None):
+    registers = cash.registers(include_inactive=True)
+    return render_template(
+        "cash/registers.html", registers=registers, drivers=DRIVERS, editing=editing,
+        form=form or _register_form(editing), answers=answers or {}), status, {"Cache-Control": "no-store"}
+
+
+def _register(register_id):
+    found = CashRegister.get_or_none(CashRegister.id == register_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/cash/registers")
+@page("devices.manage")
+def registers():
+    """The salon's registers with their fiscal driver, and the form to add one."""
+    return _render_registers()
+
+
+@bp.get("/cash/registers/<register_id>")
+@page("devices.manage")
+def edit_register(register_id):
+    """A register's settings."""
+    return _render_registers(editing=_register(register_id))
+
+
+def _posted_register(form: Form, editing) -> dict:
+    data = {"name": form.text("name", max_length=100), "driver": form.choice("driver", tuple(DRIVERS)),
+            "address": form.text("address", required=False)}
+    if data["address"] and not cash.valid_address(data["address"]):
+        form.error("address", _("Enter the address as host:port, e.g. 192.168.1.50:7778."))
+    elif data["driver"] == "shtrih_m" and not data["address"]:
+        form.error("address", _("A fiscal register needs its address (host:port)."))
+    password = form.integer("operator_password", 0, 99999999, required=False)
+    if password is not None:
+        data["operator_password"] = password
+    elif editing is None and form.ok:
+        data["operator_password"] = 30  # the ШТРИХ-М's default operator password
+    return data
+
+
+@bp.post("/cash/registers")
+@page("devices.manage")
+def add_register():
+    """Add a register."""
+    form = Form.posted(request, "register")
+    data = _posted_register(form, None)
+    if form.ok:
+        try:
+            cash.save_register(g.actor, data)
+        except ServiceError as exc:
+            form.service_error(exc)
+    if not form.ok:
+        return _render_registers(form, status=422)
+    flash(_("The register is added."), "success")
+    return redirect(url_for(".registers"))
+
+
+@bp.post("/cash/registers/<register_id>")
+@page("devices.manage")
+def save_register(register_id):
+    """Change a register's name, fiscal driver, address or password (left empty: kept)."""
+    editing = _register(register_id)
+    form = Form.posted(request, f"register-{editing.id}")
+    data = _posted_register(form, editing)
+    if form.ok:
+        try:
+            cash.save_register(g.actor, data, editing.id)
+        except ServiceError as exc:
+            form.service_error(exc)
+    if not form.ok:
+        return _render_registers(form, editing, 422)
+    flash(_("The register is saved."), "success")
+    return redirect(url_for(".registers"))
+
+
+@bp.post("/cash/registers/<register_id>/<any(deactivate, activate):change>")
+@page("devices.manage")
+def set_register_active(register_id, change):
+    """Take a register out of use (kept, with its shifts and receipts), or back into use."""
+    editing = _register(register_id)
+    try:
+        cash.save_register(g.actor, {"active": change == "activate"}, editing.id)
+        flash(_("The register is out of use.") if change == "deactivate" else _("The register is in use again."),
+              "success")
+    except Conflict:
+        flash(_("This register has an open shift: close it with the Z report first."), "error")
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for(".registers"))
+
+
+@bp.post("/cash/registers/<register_id>/check")
+@page("devices.manage")
+def check_register(register_id):
+    """Ask the register's device how it is; the answer (or the error) is shown next to it."""
+    editing = _register(register_id)
+    answer = cash.check_register(editing.id)
+    return _render_registers(answers={editing.id: answer})

@@ -32,7 +32,7 @@ def _sale(sale_id) -> Sale:
         abort(404)
 
 
-def _render(sale: Sale, forms: dict | None = None, status: int = 200):
+def _render(sale: Sale, forms: dict | None = None, status: int = 200, choices=None):
     forms = forms or {}
     cur = sale.currency
     lines = sales.lines_of(sale)
@@ -54,7 +54,7 @@ def _render(sale: Sale, forms: dict | None = None, status: int = 200):
             "value": "" if sale.check_discount_value is None else f"{sale.check_discount_value.normalize():f}"},
             "discount"),
         tips_form=forms.get("tips") or Form({}, "tips"), pay_form=forms.get("pay") or Form({}, "pay"),
-        currency=cur), status, {"Cache-Control": "no-store"}
+        choices=choices, currency=cur), status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/checkout/booking/<booking_id>")
@@ -120,16 +120,36 @@ def remove_line(sale_id, line_id):
     return _attempt(found, Form({}, "add"), "add", lambda: sales.remove_line(g.actor, found.id, line_id))
 
 
+@bp.get("/checkout/products")
+@page("checkout.use")
+def products():
+    """Retail products matching ``q`` (a fragment of the name), as the list the checkout page picks from."""
+    choices = sales.products_for_sale(request.args.get("q", ""))
+    return render_template("checkout/_products.html", choices=choices, currency=g.salon_ctx.currency), 200, {
+        "Cache-Control": "no-store"}
+
+
 @bp.post("/checkout/<sale_id>/add")
 @page("checkout.use")
 def add_line(sale_id):
-    """Add a product by its barcode (a scanner types it and Enter), or a certificate or deposit top-up."""
+    """Add a product by its barcode (a scanner types it and Enter) or picked from the products whose name
+    holds what was typed; or a certificate or deposit top-up."""
     found = _sale(sale_id)
     form = Form.posted(request, request.form.get("form", "add"))
     kind = form.raw("kind")
     if kind == "product":
-        data = {"kind": "product", "barcode": form.text("barcode", max_length=64),
-                "quantity": Decimal(form.integer("quantity", 1, 999) or 1)}
+        quantity = Decimal(form.integer("quantity", 1, 999) or 1)
+        if form.raw("product_id"):
+            data = {"kind": "product", "product_id": form.raw("product_id"), "quantity": quantity}
+            return _attempt(found, form, form.key, lambda: sales.add_line(g.actor, found.id, data),
+                            {"product_id": "barcode"})
+        text = form.text("barcode", max_length=64)
+        if form.ok and sales.product_by_barcode(text) is None:
+            choices = sales.products_for_sale(text)
+            if choices:
+                return _render(found, {"add": form}, 200, choices)
+            form.error("barcode", _("No active product has this barcode, and none has it in its name."))
+        data = {"kind": "product", "barcode": text, "quantity": quantity}
     else:
         data = {"kind": kind, "amount": form.money("amount", found.currency)}
     return _attempt(found, form, form.key, lambda: sales.add_line(g.actor, found.id, data))

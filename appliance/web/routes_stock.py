@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from appliance.domain.stock_rules import UNITS
 from appliance.services import stock, stock_catalogue as catalogue, stock_reports as reports, stocktake
 from appliance.services.errors import ServiceError
-from appliance.storage.models.stock import Product
+from appliance.storage.models.stock import Product, Supplier
 from appliance.web.form_support import Form
 from appliance.web.session_auth import page
 
@@ -147,7 +147,12 @@ def _post(form: Form, kind: str):
         return None
     warehouse = form.raw("warehouse") or None
     if kind == "receipt":
-        return stock.receive(g.actor, lines, warehouse_id=warehouse, supplier_ref=form.text("supplier_ref", False, 64))
+        paid = form.money("paid", g.salon_ctx.currency, required=False)
+        ref = form.text("supplier_ref", False, 64)
+        if not form.ok:
+            return None
+        return stock.receive(g.actor, lines, supplier_id=form.raw("supplier") or None, warehouse_id=warehouse,
+                             supplier_ref=ref, paid=paid)
     if kind == "transfer":
         return stock.transfer(g.actor, warehouse, form.raw("to_warehouse") or None, lines)
     if kind == "write_off":
@@ -164,7 +169,7 @@ def document(kind):
         abort(404)
     warehouses = catalogue.warehouses()
     default = next((w.id for w in warehouses if w.purpose == ("materials" if kind == "write_off" else "retail")), "")
-    form = Form({"warehouse": default}, key="doc")
+    form = Form({"warehouse": default, "supplier": request.args.get("supplier", "")}, key="doc")
     if request.method == "POST":
         form = Form.posted(request, key="doc")
         try:
@@ -174,11 +179,14 @@ def document(kind):
             form.service_error(exc, {f"lines.{n}.{part}": f"{name}_{n}" for n in range(LINES)
                                      for part, name in (("quantity", "qty"), ("product_id", "code"),
                                                         ("unit_cost", "cost"), ("expires_on", "expires"))}
-                               | {"to_warehouse_id": "to_warehouse", "from_warehouse_id": "warehouse"})
+                               | {"to_warehouse_id": "to_warehouse", "from_warehouse_id": "warehouse",
+                                  "supplier_id": "supplier", "paid": "paid"})
         if doc is not None:
             flash(_("Posted."), "success")
             if kind == "stocktake":
                 return redirect(url_for("web_stock_reports.stocktake", doc_id=doc.id))
             return redirect(url_for(".on_hand", warehouse=doc.warehouse_id))
-    return render_template("stock/document.html", kind=kind, form=form, lines=LINES,
+    suppliers = [(r.id, r.name) for r in Supplier.select().where(Supplier.active == True)  # noqa: E712
+                 .order_by(Supplier.name)] if kind == "receipt" else []
+    return render_template("stock/document.html", kind=kind, form=form, lines=LINES, suppliers=suppliers,
                            warehouses=[(w.id, w.name) for w in warehouses]), 422 if form.errors else 200

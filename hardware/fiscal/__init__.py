@@ -76,6 +76,14 @@ class FiscalDevice(Protocol):
     def status(self) -> FiscalStatus:
         """Ask the register how it is."""
 
+    def last_document(self) -> int | None:
+        """The number of the register's last document (None: this driver keeps no numbers, books nothing).
+
+        Read before a receipt is sent and after a crash: moved past the number
+        read before, the receipt was issued (see appliance.services.fiscal_intents).
+        FiscalError if the register cannot be asked.
+        """
+
 
 def open_device(driver: str, address: str = "", password: int = 30, timeout: float = 5.0) -> FiscalDevice:
     """The device of a register's settings; FiscalError for a driver this box does not have."""

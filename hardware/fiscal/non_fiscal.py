@@ -24,3 +24,7 @@ class NonFiscalDevice:
     def status(self) -> FiscalStatus:
         """Always ready."""
         return FiscalStatus(True, "non-fiscal")
+
+    def last_document(self) -> None:
+        """No numbers: nothing is booked, so nothing can be left half-recorded."""
+        return None

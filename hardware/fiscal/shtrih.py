@@ -103,8 +103,21 @@ class ShtrihDevice:
             except (FiscalError, p.ProtocolError) as exc:
                 self._cancel(session)
                 raise FiscalError(str(exc)) from None
-            number = int.from_bytes(session.call(p.LONG_STATUS, self._pwd())[9:11], "little")
-            return FiscalResult(fiscal=True, document=str(number))
+            return FiscalResult(fiscal=True, document=str(self._document(session)))
+        finally:
+            session.close()
+
+    def _document(self, session: _Session) -> int:
+        """The current document number from the long status (0x11): bytes 9-10 of its data."""
+        return int.from_bytes(session.call(p.LONG_STATUS, self._pwd())[9:11], "little")
+
+    def last_document(self) -> int:
+        """The register's last document number (long status); FiscalError if it cannot be asked."""
+        session = self._session()
+        try:
+            return self._document(session)
+        except p.ProtocolError as exc:
+            raise FiscalError(str(exc)) from None
         finally:
             session.close()
 

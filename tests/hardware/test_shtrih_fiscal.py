@@ -83,3 +83,16 @@ def test_the_stand_in_refuses_a_damaged_frame_with_nak(register):
         sock.sendall(bytes(raw))
         assert sock.recv(1) == bytes([p.NAK])
     assert register.bad_frames == 1
+
+
+def test_the_last_document_number_is_read_from_the_long_status_even_when_an_answer_is_lost(register):
+    device = open_device("shtrih_m", register.address)
+    assert device.last_document() == 0
+    register.lose_answer(p.CLOSE_CHECK)
+    with pytest.raises(FiscalError):
+        device.register(SALE)  # the register issued it; the box never heard
+    assert len(register.receipts) == 1 and device.last_document() == 1
+    assert open_device("non_fiscal").last_document() is None
+    register.stop()
+    with pytest.raises(FiscalError, match="cannot be reached"):
+        device.last_document()

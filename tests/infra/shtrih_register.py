@@ -9,8 +9,11 @@ type for sales and returns, and the receipts it closed.
 
 It can be made to fail: ``fail(command, code)`` answers the next such
 command with an error code; ``drop(command)`` closes the connection when
-that command arrives (a cable pulled mid-check); ``stop()`` refuses
-connections. Decoding here is its own, not the driver's.
+that command arrives (a cable pulled mid-check); ``lose_answer(command)``
+carries the command out and then closes the connection without answering
+(the receipt is issued, the box never hears so); ``stop()`` refuses
+connections. The long status (0x11) carries the current document number in
+bytes 9-10 of its data, as the real register's does. Decoding here is its own, not the driver's.
 """
 import socket
 import threading
@@ -71,6 +74,8 @@ class ShtrihRegister:
         self.bad_frames = 0
         self._fail: dict[int, int] = {}
         self._drop: set[int] = set()
+        self._lose: set[int] = set()
+        self.commands: list[int] = []  # every command carried out, in order
         self._lock = threading.Lock()
         self._listener = None
 
@@ -101,6 +106,10 @@ class ShtrihRegister:
     def drop(self, command: int) -> None:
         """Close the connection when the next ``command`` arrives, without an answer."""
         self._drop.add(command)
+
+    def lose_answer(self, command: int) -> None:
+        """Carry out the next ``command``, then close the connection instead of answering."""
+        self._lose.add(command)
 
     # the wire ------------------------------------------------------------------------------------
 
@@ -145,6 +154,10 @@ class ShtrihRegister:
                         return
                     with self._lock:
                         code, answer = self._handle(command, data)
+                        self.commands.append(command)
+                    if command in self._lose:
+                        self._lose.discard(command)
+                        return
                     body = bytes([command, code]) + answer
                     conn.sendall(bytes([STX, len(body)]) + body + bytes([_lrc(bytes([len(body)]) + body)]))
                     self._read(conn, 1)  # the host's ACK

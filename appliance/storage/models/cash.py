@@ -1,12 +1,12 @@
 """Cash registers, their shifts and cash movements (PO2, PO4).
 
-All synced: the cloud recomputes every shift's figures from these rows and
+All synced but ``FiscalIntent``: the cloud recomputes every shift's figures from these rows and
 the payments that name the shift (appliance.storage.models.checkout).
 """
-from peewee import BooleanField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import AutoField, BooleanField, CharField, ForeignKeyField, IntegerField, TextField
 
 from appliance.storage.fields import JsonField, MoneyField, UtcDateTimeField
-from appliance.storage.models.base import SyncedModel
+from appliance.storage.models.base import BaseModel, SyncedModel, utc_now
 from appliance.storage.models.catalogue import Staff
 
 FISCAL_DRIVERS = ("non_fiscal", "shtrih_m")
@@ -69,3 +69,36 @@ class CashMovement(SyncedModel):
     item = CharField(max_length=64)  # e.g. collection, supplies, change_fund
     note = TextField(default="")
     created_by = ForeignKeyField(Staff, on_delete="RESTRICT", index=False)
+
+
+INTENT_STATES = ("open", "done", "cancelled", "recovered", "abandoned")
+
+
+class FiscalIntent(BaseModel):
+    """A receipt about to go to a fiscal register (box-local, never synced): the crash window's record.
+
+    Committed on its own before the register is called, with the register's
+    last document number then. The sale's own commit marks it ``done``; one
+    left ``open`` (the box died, or the register's answer was lost) is settled
+    by asking the register (``appliance.services.fiscal_intents``): moved past
+    ``document_before`` → the receipt was issued, the sale is completed from
+    the tenders kept here (``recovered``); not moved → nothing was issued
+    (``abandoned``) and paying again is safe. ``cancelled``: refused before the
+    register was called.
+    """
+
+    id = AutoField()
+    sale = CharField(max_length=36, index=True)
+    register = CharField(max_length=36, index=True)
+    shift = CharField(max_length=36)
+    attempt = IntegerField()
+    kind = CharField(max_length=8, default="sale")
+    document_before = IntegerField()
+    tenders = JsonField()  # [{method, amount, tendered, reference}] as sent to the register
+    total = MoneyField()
+    state = CharField(max_length=10, default="open")
+    document = CharField(max_length=64, default="")  # the register's number of the receipt, once known
+    started_by = CharField(max_length=36, null=True)
+    started_at = UtcDateTimeField(default=utc_now)
+    finished_at = UtcDateTimeField(null=True)
+    note = TextField(default="")

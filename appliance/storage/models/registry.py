@@ -4,7 +4,7 @@ from appliance.storage.models.base import AuditLog, ChangeLog, SyncState
 from appliance.storage.models.bookings import (
     Booking, BookingEvent, BookingItem, BookingSeries, GroupAttendee, GroupEvent, OnlineRequest,
 )
-from appliance.storage.models.cash import CashMovement, CashRegister, CashShift
+from appliance.storage.models.cash import CashMovement, CashRegister, CashShift, FiscalIntent
 from appliance.storage.models.catalogue import (
     Equipment, Room, Salon, Service, ServiceCategory, Staff, StaffService,
 )
@@ -29,7 +29,7 @@ ALL_MODELS = (
     Device, ApiToken,
     Printer, PrintJob, DeviceState,
     Card, TimePunch, CardTap,
-    CashRegister, CashShift, CashMovement,
+    CashRegister, CashShift, CashMovement, FiscalIntent,
     Sale, SaleLine, SaleTip, GiftCertificate, SalePayment, CertificateEntry, DepositEntry,
     Product, Warehouse, Supplier, SupplierPayment, CostCardLine,
     StockDocument, StockLot, StockMovement, StocktakeLine, StockBalance,

@@ -1,8 +1,9 @@
 """The checkout, receipt, refund and cash pages through the test client (PO1-PO4): errors next to the field."""
 import re
 
+from appliance.services import sales, stock_catalogue
 from appliance.storage.models.checkout import Sale
-from tests.appliance.services.checkout_fixtures import visit  # noqa: F401  (fixture)
+from tests.appliance.services.checkout_fixtures import SHAMPOO_BARCODE, shampoo, visit  # noqa: F401  (fixtures)
 from tests.appliance.web.form_client import field_block, sign_in
 
 
@@ -48,3 +49,38 @@ def test_a_visit_is_checked_out_on_the_pages_and_refunded_by_a_manager(app, smal
     shift_id = re.search(r'/cash/([^/]+)/z', cash_page).group(1)
     assert desk.post(f"/cash/{shift_id}/z", {}).status_code == 302
     assert "Open a shift" in desk.get("/cash").get_data(as_text=True)
+
+
+def test_a_product_is_found_by_a_part_of_its_name_or_added_by_its_barcode(app, small_salon, shampoo, system):
+    stock_catalogue.create_product(system, {"name": "Shampoo travel", "retail_price": "30000", "retail": False})
+    stock_catalogue.create_product(system, {"name": "Hair mask", "retail_price": "120000"})
+    desk = sign_in(app, "administrator")
+    register = re.search(r'<option value="([^"]+)">', desk.get("/cash").get_data(as_text=True)).group(1)
+    desk.post("/cash/open", {"register_id": register, "opening_cash": "0"})
+    sale_url = desk.post("/checkout/new", {}).headers["Location"]
+    sale = Sale.get()
+    listed = desk.get("/checkout/products?q=shamp").get_data(as_text=True)
+    assert listed.count('name="product_id"') == 1 and "Shampoo" in listed and "travel" not in listed  # retail only
+    assert "85,000" in listed and "on hand: 10" in listed
+    assert "No product" in desk.get("/checkout/products?q=nothing").get_data(as_text=True)
+    assert 'name="product_id"' not in desk.get("/checkout/products?q=s").get_data(as_text=True)  # too short
+
+    typed = desk.post(f"/checkout/{sale.id}/add", {"kind": "product", "form": "add", "barcode": "SHAMP",
+                                                   "quantity": "2"})
+    html = typed.get_data(as_text=True)
+    assert typed.status_code == 200 and f'value="{shampoo.id}"' in html and 'value="SHAMP"' in html
+    assert not sales.lines_of(sale)
+    picked = desk.post(f"/checkout/{sale.id}/add", {"kind": "product", "form": "add", "barcode": "SHAMP",
+                                                    "quantity": "2", "product_id": shampoo.id})
+    assert picked.status_code == 302 and [(l.name, l.quantity) for l in sales.lines_of(sale)] == [("Shampoo", 2)]
+    unknown = desk.post(f"/checkout/{sale.id}/add", {"kind": "product", "form": "add", "barcode": "zzz",
+                                                     "quantity": "1"})
+    assert unknown.status_code == 422 and "none has it in its name" in field_block(
+        unknown.get_data(as_text=True), "barcode")
+    gone = desk.post(f"/checkout/{sale.id}/add", {"kind": "product", "form": "add", "product_id": "nope",
+                                                  "quantity": "1"})
+    assert gone.status_code == 422 and "error" in field_block(gone.get_data(as_text=True), "barcode")
+    scanned = desk.post(f"/checkout/{sale.id}/add", {"kind": "product", "form": "add", "barcode": SHAMPOO_BARCODE,
+                                                     "quantity": "1"})
+    assert scanned.status_code == 302 and len(sales.lines_of(sale)) == 2
+    assert "Barcode or name" in desk.get(sale_url).get_data(as_text=True)

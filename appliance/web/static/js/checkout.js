@@ -28,3 +28,23 @@ if (form) {
   form.addEventListener('input', update);
   update();
 }
+
+// The product field: a barcode (a scanner types digits and Enter) is added as it is; a part of a name
+// lists the matching products under the field, each a button of the same form (its quantity goes along).
+const productForm = document.getElementById('barcode-form');
+if (productForm) {
+  const input = productForm.querySelector('input[name=barcode]');
+  const results = document.getElementById('product-results');
+  let timer = null;
+  let asked = '';
+  async function search() {
+    const text = input.value.trim();
+    if (text === asked) return;
+    asked = text;
+    if (text.length < 2 || /^[0-9]+$/.test(text)) { results.innerHTML = ''; return; }
+    const response = await fetch(productForm.dataset.search + '?q=' + encodeURIComponent(text),
+                                 {headers: {'Accept': 'text/html'}, credentials: 'same-origin'});
+    if (response.ok && input.value.trim() === text) results.innerHTML = await response.text();
+  }
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(search, 200); });
+}
