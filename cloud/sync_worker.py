@@ -97,10 +97,12 @@ class CloudSyncWorker:
             reply = ingest(box_id, topic_name, raw, limit)
             log.debug("%s: %s %d (%d applied) in %.1f ms", box_id, reply.kind, reply.upto, reply.applied,
                       (time.perf_counter() - began) * 1000)
+            # Sent after the commit, without waiting for the broker's PUBACK: the next batch is applied
+            # meanwhile; a box whose answer is lost sends its batch again after its ack timeout and is answered then.
             if reply.kind == "ack":
-                self.link.publish(topic_of(box_id, "ack"), encode(ack_message(reply.upto)))
+                self.link.publish(topic_of(box_id, "ack"), encode(ack_message(reply.upto)), wait=False)
             elif reply.kind == "resend":
-                self.link.publish(topic_of(box_id, "ack"), encode(resend_message(reply.start, reply.upto)))
+                self.link.publish(topic_of(box_id, "ack"), encode(resend_message(reply.start, reply.upto)), wait=False)
         elif channel == "down-ack":
             self._down_ack(box_id, raw, limit)
         elif channel == "status":

@@ -74,6 +74,7 @@ class MqttLink:
         self._connected = threading.Event()
         self._lock = threading.Condition()
         self._acks: dict[int, int] = {}  # mid -> PUBACK reason code
+        self._unawaited: set[int] = set()  # mids published without waiting: their PUBACKs are dropped
         self._refusal: str | None = None
         self._broker_max = settings.max_packet_size
         self._started = False
@@ -96,8 +97,14 @@ class MqttLink:
             raise LinkError(self._refusal or f"no connection to {self.settings.host}:{self.settings.port} "
                                               f"within {timeout:g} s")
 
-    def publish(self, topic: str, payload: bytes, timeout: float = 10.0, retain: bool = False) -> None:
-        """Publish with QoS 1 and wait for a successful PUBACK; LinkError otherwise."""
+    def publish(self, topic: str, payload: bytes, timeout: float = 10.0, retain: bool = False,
+                wait: bool = True) -> None:
+        """Publish with QoS 1 and wait for a successful PUBACK; LinkError otherwise.
+
+        With ``wait=False`` it returns once paho has the message (still QoS 1: paho sends it again
+        after a reconnect), for messages whose loss the other end recovers from by itself: the
+        cloud's acks, which a box that misses one asks for again by resending.
+        """
         if not self._connected.is_set():
             raise LinkError("not connected")
         if len(payload) + TOPIC_ALLOWANCE > self._broker_max:
@@ -108,6 +115,10 @@ class MqttLink:
         if info.rc != 0:
             raise LinkError(f"publish failed: {info.rc}")
         with self._lock:
+            if not wait:
+                if self._acks.pop(info.mid, None) is None:  # the PUBACK may have come already
+                    self._unawaited.add(info.mid)
+                return
             if not self._lock.wait_for(lambda: info.mid in self._acks or not self._connected.is_set(), timeout):
                 raise LinkError(f"no PUBACK within {timeout:g} s")
             reason = self._acks.pop(info.mid, None)
@@ -167,5 +178,8 @@ class MqttLink:
 
     def _on_publish(self, client, userdata, mid, reason_code, properties):
         with self._lock:
+            if mid in self._unawaited:
+                self._unawaited.discard(mid)
+                return
             self._acks[mid] = reason_code.value if hasattr(reason_code, "value") else int(reason_code)
             self._lock.notify_all()

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from cloud.storage.database import database
 from cloud.storage.models import Box, DeadLetter, Salon, SyncConflict, utc_now
-from sync.merge import merge_change
+from sync.merge import META_FIELDS, merge_change
 from sync.messages import MessageError, decode
 from sync.schemas import CURRENT_SCHEMA, upgrade_payload
 from sync.stream import Receiver
@@ -20,6 +20,25 @@ from sync.stream import Receiver
 # Shared by every salon of the business: a change goes down to all other boxes.
 SHARED_ENTITIES = frozenset({"client"})
 DEAD_LETTER_KEEP = 64 * 1024
+
+try:  # a faster JSON codec where it is installed (a dependency of the cloud; the box never needs it)
+    import orjson
+except ImportError:  # pragma: no cover - the standard library does the same, slower
+    orjson = None
+
+
+def _loads(raw: bytes):
+    return orjson.loads(raw) if orjson is not None else json.loads(raw)
+
+
+def _dumps(value) -> str:
+    """JSON text for a jsonb parameter."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(value).decode()
+        except TypeError:  # an integer beyond 64 bits: the standard library writes it exactly
+            pass
+    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass
@@ -46,7 +65,7 @@ def dead_letter(box_id: str | None, topic: str, raw: bytes, reason: str, **where
 def ingest(box_id: str, topic: str, raw: bytes, max_bytes: int) -> Reply:
     """Decode, check the sender, and apply one batch from ``box_id`` (the topic it came on)."""
     try:
-        message = decode(raw, max_bytes)
+        message = decode(raw, max_bytes, loads=_loads)
         if message["kind"] != "changes":
             raise MessageError(f"a {message['kind']} message on the up channel")
         if message["sender"] != box_id:
@@ -98,17 +117,56 @@ def _apply(box: Box, message: dict, topic: str) -> Reply:
 
 
 def _merge_all(box: Box, changes: list[dict], topic: str) -> list[dict]:
-    keys = {(c["entity"], c["id"]) for c in changes if c["op"] == "upsert"}
-    rows = _load(keys)
+    """Apply ``changes`` in their order; the conflicts recorded.
+
+    Three steps, each taking its row locks in one order (entity, id), so batches of different
+    boxes touching the same rows do not deadlock (the one exception, a row the box thinks synced
+    that the cloud lacks, is inserted after step 2's locks; PostgreSQL would roll a deadlock there
+    back, and the batch is applied on the box's resend):
+
+    1. a row the box made in this batch (its first version, never synced: ``rev`` 1, no
+       ``synced_rev``) is inserted as merging its first change into nothing makes it
+       (``INSERT ... ON CONFLICT DO NOTHING ... RETURNING``): a catch-up of new rows costs neither a
+       lookup nor a merge in Python;
+    2. every other key, and any of those the cloud already had, is locked (``SELECT ... FOR
+       UPDATE``) and each change to it merged field by field, conflicts recorded; so is any later
+       change in the batch to a row step 1 inserted. A key found nowhere (a row the box thinks
+       synced that the cloud lacks) is inserted then, as in step 1, and locked if someone else's
+       insert came first;
+    3. one upsert writes what step 2 merged: only rows this transaction holds.
+    """
+    first_of, repeated = {}, set()
+    for index, change in enumerate(changes):
+        if change["op"] == "upsert":
+            key = (change["entity"], change["id"])
+            if key in first_of:
+                repeated.add(key)
+            else:
+                first_of[key] = index
+    fresh = _insert_new(box, changes, {k: i for k, i in first_of.items() if _made_here(changes[i]["payload"])})
+    rows = _load(first_of.keys() - fresh)
+    missing = first_of.keys() - fresh - rows.keys()
+    if missing:
+        inserted = _insert_new(box, changes, {k: first_of[k] for k in missing})
+        fresh |= inserted
+        rows.update(_load(missing - inserted))
+    for key in repeated & fresh:  # the state step 1 stored, for the key's later changes to merge onto
+        first = changes[first_of[key]]
+        merged = _merge_one(None, box.id, first)
+        rows[key] = (merged.data, merged.stamps, merged.crev, first)
     others = Box.select().where((Box.status == "active") & (Box.id != box.id)).exists()
     written, conflicts, fanout = {}, [], []
-    for change in changes:
+    for index, change in enumerate(changes):
         if change["op"] == "oversized":
             DeadLetter.create(box_id=box.id, topic=topic, reason="a change too large for any packet",
                               entity=change["entity"], entity_id=change["id"], seq=change["seq"],
                               size=int(change["payload"].get("bytes", 0)))
             continue
         key = (change["entity"], change["id"])
+        if key in fresh and first_of[key] == index:  # stored by step 1: a new row, no conflict possible
+            if key[0] in SHARED_ENTITIES and others and _has_content(change["payload"]):
+                fanout.append({"entity": key[0], "entity_id": key[1], "scope": "others", "box_id": box.id})
+            continue
         merged = _merge_one(rows.get(key), box.id, change)
         rows[key] = written[key] = (merged.data, merged.stamps, merged.crev, change)
         for conflict in merged.conflicts:
@@ -120,6 +178,49 @@ def _merge_all(box: Box, changes: list[dict], topic: str) -> list[dict]:
                                   for c in conflicts]).execute()
     _queue_fanout(fanout)
     return conflicts
+
+
+def _made_here(payload: dict) -> bool:
+    """Whether a change is a row's first version on its box: most likely one the cloud has never seen.
+
+    Only a guess to save a lookup: a row guessed wrong is found in step 2 all the same.
+    """
+    rev = payload.get("rev")
+    return not payload.get("synced_rev") and (rev is None or (type(rev) is int and rev <= 1))
+
+
+def _has_content(payload: dict) -> bool:
+    """Whether a new row's first change sets any content field (what merge_change reports as changed)."""
+    return any(name not in META_FIELDS for name in payload)
+
+
+# Step 1: a new row is what merge_change(None, ...) makes of its first change: the (upgraded) payload,
+# every field stamped with revision 1, the change's time and the sending box. The stamps are built
+# here by PostgreSQL, so Python only passes each payload on.
+_INSERT_NEW = """
+INSERT INTO entity_row (entity, entity_id, salon_id, data, stamps, crev, origin, schema, updated_at)
+SELECT r.entity, r.entity_id, %s, r.data, jsonb_build_object('*', jsonb_build_object('rev', 1, 'at', r.at, 'by', %s::text)),
+       1, %s, r.schema, now()
+FROM jsonb_to_recordset(%s::jsonb) AS r(entity text, entity_id text, data jsonb, at jsonb, schema int)
+ORDER BY r.entity, r.entity_id
+ON CONFLICT (entity, entity_id) DO NOTHING
+RETURNING entity, entity_id
+"""
+
+
+def _insert_new(box: Box, changes: list[dict], first_of: dict) -> set:
+    """Step 1: insert the first change of every key as a new row where there is none; the keys inserted."""
+    if not first_of:
+        return set()
+    rows = []
+    for (entity, entity_id), index in first_of.items():
+        change = changes[index]
+        schema = change["schema"]
+        payload = change["payload"] if schema >= CURRENT_SCHEMA else upgrade_payload(entity, change["payload"], schema)
+        rows.append({"entity": entity, "entity_id": entity_id, "data": payload, "at": change.get("at") or "",
+                     "schema": max(schema, CURRENT_SCHEMA)})
+    cursor = database.execute_sql(_INSERT_NEW, (box.salon_id, box.id, box.id, _dumps(rows)))
+    return {(entity, entity_id) for entity, entity_id in cursor.fetchall()}
 
 
 def _json(value):
@@ -189,12 +290,12 @@ def _store(written: dict, box: Box) -> None:
              "crev": crev, "origin": box.id, "schema": max(change["schema"], CURRENT_SCHEMA)}
             for (entity, entity_id), (data, stamps, crev, change) in written.items()]
     if rows:
-        database.execute_sql(_UPSERT, (json.dumps(rows, ensure_ascii=False),))
+        database.execute_sql(_UPSERT, (_dumps(rows),))
 
 
 def _queue_fanout(rows: list[dict]) -> None:
     if rows:
-        database.execute_sql(_FANOUT, (json.dumps(rows),))
+        database.execute_sql(_FANOUT, (_dumps(rows),))
 
 
 def record_status(box_id: str, raw: bytes, max_bytes: int) -> None:

@@ -68,9 +68,11 @@ class EntityRow(CloudModel):
 
     entity = CharField(max_length=64)
     entity_id = CharField(max_length=36)
-    salon_id = CharField(max_length=36, null=True, index=True)
-    data = BinaryJSONField()
-    stamps = BinaryJSONField(default=dict)  # field -> {rev, at, by}
+    salon_id = CharField(max_length=36, null=True)  # indexed with entity, below
+    # No GIN index on either (peewee's default for BinaryJSONField): nothing queries inside them,
+    # and one cost most of the ingest's write (migration 0003).
+    data = BinaryJSONField(index=False)
+    stamps = BinaryJSONField(default=dict, index=False)  # field -> {rev, at, by}
     crev = IntegerField(default=1)
     origin = CharField(max_length=40)  # box id or "cloud": who made the last change
     schema = IntegerField(default=1)
@@ -84,11 +86,11 @@ class EntityRow(CloudModel):
 class DownChange(CloudModel):
     """The cloud's outbox for one box: rows it must receive, numbered 1, 2, 3... per box."""
 
-    box = ForeignKeyField(Box, on_delete="RESTRICT")
+    box = ForeignKeyField(Box, on_delete="RESTRICT", index=False)  # the primary key leads with it
     seq = BigIntegerField()
     entity = CharField(max_length=64)
     entity_id = CharField(max_length=36)
-    payload = BinaryJSONField()
+    payload = BinaryJSONField(index=False)
     # The box's own changes merged into ``payload``: its change-log seq applied here when this was
     # queued. A field the box changed after that keeps the box's value when it applies the row.
     applied_upto = BigIntegerField(default=0)
@@ -120,8 +122,8 @@ class SyncConflict(CloudModel):
     entity = CharField(max_length=64)
     entity_id = CharField(max_length=36)
     field = CharField(max_length=64)
-    kept = BinaryJSONField(null=True)
-    lost = BinaryJSONField(null=True)
+    kept = BinaryJSONField(null=True, index=False)
+    lost = BinaryJSONField(null=True, index=False)
     kept_by = CharField(max_length=40)
     lost_by = CharField(max_length=40)
     kept_at = CharField(max_length=40, null=True)

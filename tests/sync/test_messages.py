@@ -38,6 +38,25 @@ def test_bad_messages_are_refused_with_a_reason(raw, reason):
         decode(raw, LIMIT)
 
 
+@pytest.mark.parametrize("loads", ["json", "orjson"])
+@pytest.mark.parametrize("field, value, reason", [
+    ("seq", "1", "field seq"), ("entity", 5, "field entity"), ("id", None, "field id"), ("op", "drop", "unknown op"),
+    ("op", ["upsert"], "field op"), ("payload", [], "field payload"), ("schema", True, "field schema"),
+    ("changed", "notes", "changed is not a list"),
+])
+def test_each_bad_change_is_refused_with_its_reason_whichever_parser(loads, field, value, reason):
+    """The quick check of the common case falls back to the field-by-field one, which names the fault."""
+    parse = pytest.importorskip("orjson").loads if loads == "orjson" else __import__("json").loads
+    good = changes_message("b", "s", [change(1), change(2)])
+    assert decode(encode(good), LIMIT, loads=parse) == good
+    bad = changes_message("b", "s", [change(1), change(2)])
+    bad["changes"][1][field] = value
+    with pytest.raises(MessageError, match=reason):
+        decode(encode(bad), LIMIT, loads=parse)
+    with pytest.raises(MessageError, match="not JSON"):
+        decode(b'{"v": 1, "kind": "ack", "upto": NaN', LIMIT, loads=parse)
+
+
 def test_a_batch_with_a_hole_or_a_lying_count_is_refused():
     holey = changes_message("b", "s", [change(1), change(3)])
     holey["last"] = 2
