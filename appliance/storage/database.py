@@ -13,6 +13,8 @@ PRAGMAS = {
     # crash and only the last ones on power loss, at a fraction of FULL's cost.
     "synchronous": "normal",
     "cache_size": -16000,
+    # Pages another worker's commit made stale are read again through the map, not read() copies.
+    "mmap_size": 268435456,
 }
 
 
