@@ -63,4 +63,6 @@
     };
     setTimeout(poll, 300);
   }
+  // Keys work from here on (tests wait for it; a person cannot tap sooner).
+  body.setAttribute('data-ready', '1');
 })();

@@ -49,6 +49,7 @@ def kiosk(browser, manager, live, page):
     screen.base = live.url
     screen.goto(live.url + "/kiosk/")
     screen.wait_for_url("**/kiosk/pair")
+    screen.wait_for_selector("body[data-ready]")
     for digit in code:
         screen.click(f".keypad [data-key='{digit}']")
     screen.click("button.primary")
@@ -72,6 +73,7 @@ def visit_now(small_salon, system):
 
 
 def _type(screen, digits: str) -> None:
+    screen.wait_for_selector("body[data-ready]")  # the page's keys are wired
     for digit in digits:
         screen.tap(f".keypad [data-key='{digit}']")
 
