@@ -60,9 +60,10 @@ demo() {
 
 run_tests() {
   # Browser tests drive Debian's Chromium (Playwright cannot download its own here).
-  # Card reader tests run a private pcscd with the vsmartcard virtual reader.
+  # Card reader tests run a private pcscd with the vsmartcard virtual reader (in a namespace of its
+  # own: unshare from util-linux); the unit tests check systemd units with systemd-analyze.
   need_packages chromium fonts-dejavu-core postgresql mosquitto mosquitto-clients openssl \
-    pcscd vsmartcard-vpcd
+    pcscd vsmartcard-vpcd systemd util-linux
   python_env
   exec "$VENV/bin/python" -m pytest "$@"
 }

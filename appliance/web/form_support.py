@@ -6,7 +6,7 @@ user's language. Parsers return the clean value or None after noting the
 error; a view checks ``form.ok`` before calling a use case.
 """
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -219,3 +219,18 @@ def money_value(amount: Decimal | None, currency: str) -> str:
 def clock_text(minutes: int) -> str:
     """Minutes since midnight as HH:MM (1440 is midnight at the end of the day)."""
     return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def period_form(args, today: date, max_days: int, too_long: str) -> tuple[date, date, Form]:
+    """The period a report's picker asks for (this month up to today by default), kept within
+    ``max_days``; errors (``too_long`` for a period that is too long) are shown on the picker."""
+    form = Form(args, key="period")
+    first = form.day("date_from", required=False) or today.replace(day=1)
+    last = form.day("date_to", required=False) or max(today, first)
+    if last < first:
+        form.error("date_to", _("The end date is before the start date."))
+        last = first
+    if (last - first).days >= max_days:
+        form.error("date_to", too_long)
+        last = first + timedelta(days=max_days - 1)
+    return first, last, form

@@ -1,5 +1,5 @@
 """Stock report pages (IN6, IN8, IN9): period reports with XLSX/CSV, the stocktake discrepancy report, labels."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +13,7 @@ from appliance.storage.models.catalogue import Service, Staff
 from appliance.storage.models.clients import Client
 from appliance.storage.models.stock import Product
 from appliance.storage.models.stock_ledger import StockDocument
-from appliance.web.form_support import Form
+from appliance.web.form_support import Form, period_form
 from appliance.web.session_auth import page
 
 bp = Blueprint("web_stock_reports", __name__)
@@ -34,17 +34,8 @@ def labels() -> dict:
 
 
 def _period() -> tuple[date, date, Form]:
-    form = Form(request.args, key="period")
-    today = datetime.now(g.salon_ctx.tz).date()
-    first = form.day("date_from", required=False) or today.replace(day=1)
-    last = form.day("date_to", required=False) or max(today, first)
-    if last < first:
-        form.error("date_to", _("The end date is before the start date."))
-        last = first
-    if (last - first).days >= MAX_DAYS:
-        form.error("date_to", _("A report covers at most %(n)d days.", n=MAX_DAYS))
-        last = first + timedelta(days=MAX_DAYS - 1)
-    return first, last, form
+    """The period asked for, or this month up to today; errors are shown on the picker."""
+    return period_form(request.args, datetime.now(g.salon_ctx.tz).date(), MAX_DAYS, _("A report covers at most %(n)d days.", n=MAX_DAYS))
 
 
 def _rows(report: str, first: date, last: date, by: str):

@@ -19,7 +19,7 @@ from appliance.services.timesheets import MAX_DAYS, build_timesheet, staff_name
 from appliance.storage import statements
 from appliance.storage.models.catalogue import Staff
 from appliance.storage.models.time_clock import TimePunch
-from appliance.web.form_support import Form
+from appliance.web.form_support import Form, period_form
 from appliance.web.session_auth import page
 
 bp = Blueprint("web_time_clock", __name__)
@@ -38,17 +38,7 @@ def _today() -> date:
 
 def _period() -> tuple[date, date, Form]:
     """The period asked for, or this month up to today; errors are shown on the picker."""
-    form = Form(request.args, key="period")
-    today = _today()
-    first = form.day("date_from", required=False) or today.replace(day=1)
-    last = form.day("date_to", required=False) or max(today, first)
-    if last < first:
-        form.error("date_to", _("The end date is before the start date."))
-        last = first
-    if (last - first).days >= MAX_DAYS:
-        form.error("date_to", _("A timesheet covers at most %(n)d days.", n=MAX_DAYS))
-        last = first + timedelta(days=MAX_DAYS - 1)
-    return first, last, form
+    return period_form(request.args, _today(), MAX_DAYS, _("A timesheet covers at most %(n)d days.", n=MAX_DAYS))
 
 
 @bp.get("/time-clock")
