@@ -59,9 +59,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def connect():
-        # One connection per worker process, kept open: gunicorn's sync workers
-        # serve one request at a time, and reconnecting (with its pragmas) per
-        # request was a measurable share of every call.
+        # One connection per worker thread (peewee keeps them thread-local), kept open:
+        # reconnecting (with its pragmas) per request was a measurable share of every call.
         db.connect(reuse_if_open=True)
 
     @app.teardown_request

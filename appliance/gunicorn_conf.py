@@ -3,13 +3,18 @@ import multiprocessing
 import os
 
 bind = os.environ.get("SALON_BOX_BIND", "0.0.0.0:8080")
-# Sync workers: SQLite takes one writer at a time anyway, and processes
-# (not threads) keep one slow request from stalling the others.
+# Worker processes, each with a few threads (gthread). Not plain sync workers: a sync worker blocks
+# on a connection until its first request arrives, and Chromium opens spare "preconnect" sockets
+# that send nothing, so two idle sockets stalled a two-worker box for the 30 s worker timeout.
+# gthread parks silent connections in a selector and serves keep-alive.
 # One worker per core and one spare, not gunicorn's usual 2 x cores + 1: every write takes SQLite's one
 # lock and drops the other workers' page caches, so extra workers add contention, not throughput
 # (on 2 cores, 3 workers: booking p99 75 ms against 125-142 ms with 5, and as many bookings a second).
 workers = int(os.environ.get("SALON_BOX_WORKERS", multiprocessing.cpu_count() + 1))
-worker_class = "sync"
+worker_class = "gthread"
+# Threads wait on SQLite's one write lock, not on the CPU: a few per process keep reads flowing past a write.
+threads = int(os.environ.get("SALON_BOX_THREADS", 4))
+keepalive = 5
 timeout = 30
 graceful_timeout = 10
 max_requests = 5000
@@ -20,3 +25,16 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # The control socket defaults to one path per user, which two boxes' servers
 # on one machine (tests, benchmarks) would fight over; the box does not use it.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    """In each worker: a new connection holds a thread for half a second at most, not five.
+
+    gthread gives each accepted connection to a thread that waits for its first bytes
+    before parking it in the selector (gunicorn's DEFAULT_WORKER_DATA_TIMEOUT, 5 s).
+    Clients on the salon's network send their request at once; Chromium's spare sockets
+    send nothing, and four of them could make a page wait five seconds.
+    """
+    from gunicorn.workers import gthread
+
+    gthread.DEFAULT_WORKER_DATA_TIMEOUT = 0.5

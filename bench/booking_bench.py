@@ -124,7 +124,8 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=12.0, help="measured seconds per HTTP phase")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each phase")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: what gunicorn_conf picks)")
-    parser.add_argument("--per-client", type=int, default=600, help="booking payloads per client process")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (default: gunicorn_conf's)")
+    parser.add_argument("--per-client", type=int, default=1200, help="booking payloads per client process")
     parser.add_argument("--quiet-wait", type=float, default=30.0,
                         help="seconds to wait for other processes to calm down before each measurement")
     parser.add_argument("--attempts", type=int, default=3,
@@ -196,11 +197,13 @@ def main(argv=None) -> int:
 
         # 3. HTTP
         from appliance import gunicorn_conf
-        server = http_load.Server(data_dir, os.path.join(data_dir, "gunicorn.log"), workers=args.workers)
+        server = http_load.Server(data_dir, os.path.join(data_dir, "gunicorn.log"), workers=args.workers,
+                                  threads=args.threads)
         health = server.wait_healthy()
-        print(f"\n[3] gunicorn on 127.0.0.1:{server.port}, sync workers: "
-              f"{args.workers or gunicorn_conf.workers} (gunicorn_conf default "
-              f"min(2*cpu+1, 8) = {gunicorn_conf.workers}), health {health}")
+        print(f"\n[3] gunicorn on 127.0.0.1:{server.port}, {gunicorn_conf.worker_class} workers: "
+              f"{args.workers or gunicorn_conf.workers} x {args.threads or gunicorn_conf.threads} threads "
+              f"(gunicorn_conf default cores + 1 = {gunicorn_conf.workers} x {gunicorn_conf.threads}), "
+              f"health {health}")
         print(f"  load: {args.clients} client processes x 1 connection (http.client), "
               f"{args.warmup:.0f} s warm-up + {args.duration:.0f} s measured per phase")
         time.sleep(1.0)  # let every worker finish booting

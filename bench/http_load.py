@@ -32,13 +32,16 @@ def free_port() -> int:
 class Server:
     """gunicorn with the box's production config, in its own session, logs to a file."""
 
-    def __init__(self, data_dir: str, log_path: str, port: int | None = None, workers: int | None = None):
+    def __init__(self, data_dir: str, log_path: str, port: int | None = None, workers: int | None = None,
+                 threads: int | None = None):
         self.port = port or free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("SALON_BOX_")}
         env.update({"SALON_BOX_DATA_DIR": data_dir, "SALON_BOX_CONFIG": os.path.join(data_dir, "none.toml"),
                     "SALON_BOX_LOG_LEVEL": "WARNING"})
         if workers:
             env["SALON_BOX_WORKERS"] = str(workers)
+        if threads:
+            env["SALON_BOX_THREADS"] = str(threads)
         self.log_path = log_path
         self._log = open(log_path, "ab")
         command = [sys.executable, "-m", "gunicorn", "--config", "python:appliance.gunicorn_conf",

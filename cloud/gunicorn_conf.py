@@ -4,10 +4,12 @@ import os
 
 # Loopback by default: the cloud is meant to sit behind a TLS-terminating reverse proxy.
 bind = os.environ.get("SALON_CLOUD_BIND", "127.0.0.1:8090")
-# Sync workers (processes): each request holds its own PostgreSQL connection,
-# and one slow page does not stall the others.
+# Worker processes with a few threads each (gthread): each request holds its own PostgreSQL
+# connection; sync workers would block on browsers' silent preconnect sockets (see the box's conf).
 workers = int(os.environ.get("SALON_CLOUD_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("SALON_CLOUD_THREADS", 4))
+keepalive = 5
 timeout = 30
 graceful_timeout = 10
 max_requests = 5000
@@ -20,3 +22,10 @@ forwarded_allow_ips = os.environ.get("SALON_CLOUD_FORWARDED_ALLOW_IPS", "127.0.0
 # The control socket defaults to one path per user, which two servers on one
 # machine (the box and the cloud in tests) would fight over; it is not used.
 control_socket_disable = True
+
+
+def post_fork(server, worker):
+    """A new connection holds a worker thread half a second at most (see the box's gunicorn_conf)."""
+    from gunicorn.workers import gthread
+
+    gthread.DEFAULT_WORKER_DATA_TIMEOUT = 0.5

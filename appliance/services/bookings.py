@@ -8,7 +8,7 @@ from appliance.services.clients import record_visit
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
-from appliance.storage.database import database, write_transaction
+from appliance.storage.database import database, read_snapshot, write_transaction
 from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
 from appliance.storage.models.clients import Client
 
@@ -34,13 +34,14 @@ def create_booking(actor: Actor, data: dict, series_id: str | None = None,
 
     The booking comes back with ``written_items``: its items as just written.
     """
-    ctx = ctx or SalonContext.load()
-    client = fetch(Client, data["client_id"], field="client_id", active_only=True)
     status = data.get("status") or rules.CONFIRMED
     if status not in CREATABLE_STATUSES:
         raise InvalidInput("status", f"a new booking is one of {', '.join(CREATABLE_STATUSES)}")
-    planned = plan_items(data["items"], data["starts_at"])
-    hours = {} if data.get("allow_outside_hours") else outside_hours(ctx, planned)
+    with read_snapshot():
+        ctx = ctx or SalonContext.load()
+        client = fetch(Client, data["client_id"], field="client_id", active_only=True)
+        planned = plan_items(data["items"], data["starts_at"])
+        hours = {} if data.get("allow_outside_hours") else outside_hours(ctx, planned)
     with write_transaction():
         assign_and_check(ctx, planned, hours=hours)
         booking = Booking.create(

@@ -1,5 +1,9 @@
 """The box's SQLite database: one file in the data folder, WAL mode, foreign keys on."""
-from peewee import DatabaseProxy, SqliteDatabase
+import threading
+
+from peewee import DatabaseProxy, OperationalError, SqliteDatabase
+
+from appliance.storage.writer_turns import WaitedTooLong, WriterTurns
 
 # Models bind to this proxy; create_app or a CLI command points it at a file.
 database = DatabaseProxy()
@@ -15,7 +19,74 @@ PRAGMAS = {
     "cache_size": -16000,
     # Pages another worker's commit made stale are read again through the map, not read() copies.
     "mmap_size": 268435456,
+    # No checkpoint inside COMMIT: there it ran (with its fsync) while the writer held its
+    # turn, and every other writer waited. BoxDatabase checkpoints after giving the turn back.
+    "wal_autocheckpoint": 0,
 }
+# A process checkpoints after this many of its own commits: the WAL stays around SQLite's
+# default size (1,000 pages) with the box's few writing processes.
+CHECKPOINT_EVERY = 100
+
+
+class BoxDatabase(SqliteDatabase):
+    """SQLite whose transactions wait for their write turn in a queue (see writer_turns)."""
+
+    def __init__(self, path: str, **kwargs):
+        super().__init__(path, **kwargs)
+        in_memory = path == ":memory:" or path.startswith("file::memory:")
+        wait_limit = PRAGMAS["busy_timeout"] / 1000
+        self.turns = None if in_memory else WriterTurns(path + ".writers", wait_limit)
+        self._holding = threading.local()
+        self._commits = 0
+
+    def begin(self, lock_type=None):
+        """BEGIN, once this thread's write turn has come."""
+        if self.turns is not None and not getattr(self._holding, "turn", False) and lock_type != "DEFERRED":
+            try:
+                self.turns.take()
+            except WaitedTooLong as exc:
+                raise OperationalError(f"database is locked: {exc}") from None
+            self._holding.turn = True
+        try:
+            super().begin(lock_type)
+        except BaseException:
+            self._give_back()
+            raise
+
+    def commit(self):
+        """COMMIT, then let the next writer in."""
+        try:
+            super().commit()
+        except BaseException:
+            # A refused COMMIT leaves the transaction open for the ROLLBACK that follows it.
+            if self.is_closed() or not self.connection().in_transaction:
+                self._give_back()
+            raise
+        self._give_back()
+        self._commits += 1  # a lost increment between threads only delays a checkpoint
+        if self._commits % CHECKPOINT_EVERY == 0:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL back into the database file, without waiting for or blocking anyone."""
+        if self.is_closed() or self.connection().in_transaction:
+            return
+        try:
+            self.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except OperationalError:
+            pass  # another process is checkpointing right now; the next turn will do
+
+    def rollback(self):
+        """ROLLBACK, then let the next writer in."""
+        try:
+            super().rollback()
+        finally:
+            self._give_back()
+
+    def _give_back(self) -> None:
+        if getattr(self._holding, "turn", False):
+            self._holding.turn = False
+            self.turns.give_back()
 
 
 def open_database(path: str) -> SqliteDatabase:
@@ -23,7 +94,7 @@ def open_database(path: str) -> SqliteDatabase:
     # Every transaction takes the write lock when it begins. A deferred one that reads and
     # then writes fails at once ("database is locked", busy_timeout or not) if another
     # process (a gunicorn worker, the sync agent) committed since its read.
-    db = SqliteDatabase(path, pragmas=PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
+    db = BoxDatabase(path, pragmas=PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
     database.initialize(db)
     return db
 
@@ -35,3 +106,14 @@ def write_transaction():
     other process can write between the check and the insert.
     """
     return database.atomic("IMMEDIATE")
+
+
+def read_snapshot():
+    """Reads that all see one state of the database (BEGIN DEFERRED), and pay for it once.
+
+    Each statement outside a transaction is a read transaction of its own, and each
+    one that finds another process's commit since the last drops the connection's
+    page cache: a run of lookups under a busy writer re-read the same pages again
+    and again. Only reads belong inside: a write here could fail on a stale snapshot.
+    """
+    return database.atomic("DEFERRED")
