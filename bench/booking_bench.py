@@ -125,7 +125,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each phase")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: what gunicorn_conf picks)")
     parser.add_argument("--threads", type=int, help="threads per gunicorn worker (default: gunicorn_conf's)")
-    parser.add_argument("--per-client", type=int, default=1200, help="booking payloads per client process")
+    parser.add_argument("--per-client", type=int, default=2000, help="booking payloads per client process")
     parser.add_argument("--quiet-wait", type=float, default=30.0,
                         help="seconds to wait for other processes to calm down before each measurement")
     parser.add_argument("--attempts", type=int, default=3,

@@ -68,7 +68,8 @@ def pay(actor: Actor, sale_id: str, tenders: list[Tender], register_id: str | No
         raise Conflict("open a cash shift first (Cash page)", code="no_open_shift")
     register = CashRegister.get_by_id(found.register_id)
     for other in sorted({i.register for i in fiscal_intents.open_intents(sale_id=sale_id)} | {register.id}):
-        if any(i.sale == sale_id and i.state == "recovered" for i in settle_intents(actor, other)):
+        if any(i.kind == "sale" and i.sale == sale_id and i.state == "recovered"
+               for i in settle_intents(actor, other)):
             return Paid(Sale.get_by_id(sale_id), False)  # the register had issued it: nothing is sent again
     device = device_of(register)
     intent = _begin_intent(actor, sale_id, register, device, tenders, ctx)
@@ -148,7 +149,7 @@ def _settle_now(actor: Actor, register: CashRegister) -> Sale | None:
         settled = settle_intents(actor, register.id)
     except Conflict:
         return None  # the register cannot be asked now: the intent stays open for the next attempt
-    return next((Sale.get_by_id(i.sale) for i in settled if i.state == "recovered"), None)
+    return next((Sale.get_by_id(i.sale) for i in settled if i.kind == "sale" and i.state == "recovered"), None)
 
 
 def settle_intents(actor: Actor, register_id: str) -> list[FiscalIntent]:
@@ -180,6 +181,10 @@ def settle_intents(actor: Actor, register_id: str) -> list[FiscalIntent]:
                 fiscal_intents.finish(intent.id, "abandoned", note=f"register still at document {last}")
                 audit(actor, "sale.fiscal_abandoned", "sale", intent.sale,
                       {"register": register_id, "attempt": intent.attempt, "document": last})
+            elif intent.kind == "return":
+                # Returns build on checkout (refunds imports this module): imported where needed.
+                from appliance.services import refunds
+                refunds.complete_from(actor, intent, register, last)
             else:
                 _complete_from(actor, intent, register, last)
         settled.append(FiscalIntent.get_by_id(intent.id))

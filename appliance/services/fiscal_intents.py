@@ -49,7 +49,7 @@ def tenders_of(intent: FiscalIntent) -> tuple[Tender, ...]:
 
 
 def begin(actor_id: str | None, sale_id: str, register_id: str, shift_id: str, tenders, total: Decimal,
-          document_before: int, kind: str = "sale") -> FiscalIntent:
+          document_before: int, kind: str = "sale", detail: dict | None = None) -> FiscalIntent:
     """Record the intent (call inside a write transaction that commits before the register is called).
 
     Conflict(code="fiscal_pending") if the register already has an open one:
@@ -60,12 +60,15 @@ def begin(actor_id: str | None, sale_id: str, register_id: str, shift_id: str, t
     attempt = 1 + FiscalIntent.select().where(FiscalIntent.sale == sale_id).count()
     return FiscalIntent.create(sale=sale_id, register=register_id, shift=shift_id, attempt=attempt, kind=kind,
                                document_before=document_before, tenders=tenders_data(tenders), total=total,
-                               started_by=actor_id)
+                               started_by=actor_id, detail=detail)
 
 
-def finish(intent_id: int, state: str, document: str = "", note: str = "") -> bool:
+def finish(intent_id: int, state: str, document: str = "", note: str = "", detail: dict | None = None) -> bool:
     """Close an open intent (in the caller's transaction); False if it was no longer open."""
-    return bool(FiscalIntent.update(state=state, document=document, note=note, finished_at=utc_now())
+    values = dict(state=state, document=document, note=note, finished_at=utc_now())
+    if detail is not None:
+        values["detail"] = detail
+    return bool(FiscalIntent.update(**values)
                 .where((FiscalIntent.id == intent_id) & (FiscalIntent.state == OPEN)).execute())
 
 

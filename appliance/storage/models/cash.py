@@ -102,3 +102,5 @@ class FiscalIntent(BaseModel):
     started_at = UtcDateTimeField(default=utc_now)
     finished_at = UtcDateTimeField(null=True)
     note = TextField(default="")
+    # A return's lines ([[original line id, quantity]]), reason and, once recorded, the return's own id.
+    detail = JsonField(null=True)

@@ -1,161 +1,17 @@
-"""The administrator's client pages: list, card, new and edit forms, duplicates and merge (CL1-CL3, CL7)."""
+"""The administrator's client pages: list, new and edit forms, roles and forgery (CL1, CL3).
+
+The card, duplicates and merge are in test_client_card_pages.py.
+"""
 from datetime import date, timedelta
-from html.parser import HTMLParser
 
 import pytest
 
-from appliance.services.bookings import create_booking, set_status
 from appliance.services.clients import create_client
-from appliance.services.context import Actor
-from appliance.services.staff import create_staff
 from appliance.storage.models.base import ChangeLog, utc_now
-from appliance.storage.models.bookings import Booking
 from appliance.storage.models.clients import Client
-
-PASSWORD = "Secret-123"
-KARIMOVA_PHONE = "+998 90 123 45 67"  # small_salon's client, as the pages print it
-
-
-# --- a tiny HTML tree, enough to find a field and its error -------------------------------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag, attrs, parent):
-        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
-
-    @property
-    def classes(self) -> list[str]:
-        return (self.attrs.get("class") or "").split()
-
-    def text(self) -> str:
-        return " ".join(" ".join(c if isinstance(c, str) else c.text() for c in self.children).split())
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.iter()
-
-    def find_all(self, tag=None, cls=None, **attrs) -> list["Node"]:
-        return [n for n in self.iter() if (tag is None or n.tag == tag) and (cls is None or cls in n.classes)
-                and all(n.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())]
-
-    def find(self, tag=None, cls=None, **attrs) -> "Node":
-        found = self.find_all(tag, cls, **attrs)
-        assert found, f"no <{tag} class={cls} {attrs}>"
-        return found[0]
-
-    def closest(self, cls) -> "Node":
-        node = self
-        while node is not None and cls not in node.classes:
-            node = node.parent
-        assert node is not None, f"no ancestor with class {cls}"
-        return node
-
-
-class TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.root = self.current = Node("#root", {}, None)
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs, self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def html(response) -> Node:
-    builder = TreeBuilder()
-    builder.feed(response.get_data(as_text=True))
-    return builder.root
-
-
-def field_of(doc: Node, name: str, tag: str = "input") -> Node:
-    """The .field wrapper around the control called ``name``."""
-    return doc.find(tag, name=name).closest("field")
-
-
-def field_error(doc: Node, name: str, tag: str = "input") -> str | None:
-    field = field_of(doc, name, tag)
-    errors = field.find_all(cls="error")
-    return errors[0].text() if errors and "has-error" in field.classes else None
-
-
-def csrf_of(doc: Node) -> str:
-    return doc.find("input", name="csrf_token").attrs["value"]
-
-
-def table_rows(doc: Node, cls: str) -> list[Node]:
-    """The body rows of the first table with class ``cls`` (none if there is no such table)."""
-    tables = doc.find_all("table", cls=cls)
-    return [row for body in tables[0].find_all("tbody") for row in body.find_all("tr")] if tables else []
-
-
-# --- signing in ---------------------------------------------------------------------------------
-
-def sign_in(app, username: str):
-    client = app.test_client()
-    token = csrf_of(html(client.get("/login")))
-    response = client.post("/login", data={"csrf_token": token, "username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-@pytest.fixture
-def as_admin(app, small_salon):
-    """The test client of a signed-in administrator."""
-    create_staff(Actor.system(), {"first_name": "Svetlana", "role": "administrator", "username": "svetlana", "locale": "en",
-                                  "password": PASSWORD})
-    return sign_in(app, "svetlana")
-
-
-@pytest.fixture
-def as_master(app, small_salon):
-    """The test client of a signed-in as_master (no access to contacts, no writes)."""
-    create_staff(Actor.system(), {"first_name": "Nodira", "role": "master", "username": "nodira", "locale": "en",
-                                  "password": PASSWORD})
-    return sign_in(app, "nodira")
-
-
-@pytest.fixture
-def karimova(small_salon):
-    return small_salon["client"]
-
-
-def form(**changes) -> dict:
-    """A new-client form as a browser sends it (empty fields included)."""
-    data = {name: "" for name in ("first_name", "last_name", "middle_name", "phone", "extra_phones", "email",
-                                  "birthday", "gender", "source", "card_number", "tags", "notes", "allergies")}
-    data.update(changes)
-    return data
-
-
-def post_form(client, path: str, data: dict):
-    token = csrf_of(html(client.get(path)))
-    return client.post(path, data={**data, "csrf_token": token})
-
-
-def at_ten(days_from_today: int):
-    """10:00 in Tashkent (05:00 UTC), ``days_from_today`` away."""
-    return (utc_now() + timedelta(days=days_from_today)).replace(hour=5, minute=0, second=0, microsecond=0)
-
-
-def book(salon_data, client, days_from_today: int, master_index: int = 0) -> Booking:
-    return create_booking(Actor.system(), {"client_id": client.id, "starts_at": at_ten(days_from_today), "items": [
-        {"service_id": salon_data["cut"].id, "master_id": salon_data["masters"][master_index].id}]})
+from tests.appliance.web.client_pages_fixtures import KARIMOVA_PHONE, form, post_form
+from tests.appliance.web.client_pages_fixtures import as_admin, as_master, karimova  # noqa: F401  (fixtures)
+from tests.appliance.web.html_tree import csrf_of, field_error, field_of, html, table_rows
 
 
 # --- list ---------------------------------------------------------------------------------------
@@ -227,42 +83,6 @@ def test_list_is_paged_and_keeps_the_filters(as_admin, system, small_salon):
     following = first.find("a", rel="next").attrs["href"]
     assert "tag=bulk" in following and "page=2" in following
     assert len(table_rows(html(as_admin.get(following)), "clients-table")) == 5
-
-
-# --- card ---------------------------------------------------------------------------------------
-
-def test_card_shows_details_upcoming_bookings_and_visit_history(as_admin, karimova, small_salon, system):
-    Client.update(allergies="Latex", notes="Likes green tea", tags=["VIP"], birthday=date(1990, 5, 31),
-                  consents={"sms": True, "telegram": False}).where(Client.id == karimova.id).execute()
-    done = book(small_salon, karimova, -1)
-    set_status(system, done.id, "arrived")
-    set_status(system, done.id, "completed")
-    cancelled = book(small_salon, karimova, -2, master_index=1)
-    set_status(system, cancelled.id, "cancelled", "Fell ill")
-    book(small_salon, karimova, 2, master_index=1)
-
-    response = as_admin.get(f"/clients/{karimova.id}")
-    assert response.status_code == 200
-    page = html(response)
-    assert page.find("h1").text() == "Karimova Aziza"
-    assert page.find(cls="allergy-alert").text() == "Allergies: Latex"
-    assert page.find("a", href="tel:+998901234567").text() == KARIMOVA_PHONE
-    assert "Likes green tea" in page.text() and page.find("span", cls="consent").text() == "SMS"
-    assert page.find("span", cls="status-new")  # one completed visit, recently
-
-    upcoming, history = page.find_all("section", cls="bookings")
-    assert "Upcoming 1" in upcoming.find("h2").text()
-    assert "Olga" in upcoming.text() and "Confirmed" in upcoming.text()
-    rows = [r.text() for r in history.find_all("tbody", cls="booking")]
-    assert len(rows) == 2
-    assert "Haircut" in rows[0] and "Dilnoza" in rows[0] and "150,000" in rows[0] and "Completed" in rows[0]
-    assert "Olga" in rows[1] and "Cancelled" in rows[1] and "Fell ill" in rows[1]
-    kpis = page.find("dl", cls="kpis").text()
-    assert "Visits 1" in kpis and "Cancelled 1" in kpis and "150,000" in kpis
-
-
-def test_unknown_client_is_404(as_admin, small_salon):
-    assert as_admin.get("/clients/no-such-client").status_code == 404
 
 
 # --- new client ---------------------------------------------------------------------------------
@@ -384,59 +204,6 @@ def test_archiving_hides_the_card_from_search(as_admin, karimova):
     assert response.status_code == 302 and not Client.get_by_id(karimova.id).active
     assert names_listed(as_admin.get("/clients?q=karimova")) == []
     assert names_listed(as_admin.get("/clients?q=karimova&inactive=1")) == ["Karimova Aziza"]
-
-
-# --- duplicates and merge -----------------------------------------------------------------------
-
-def test_merge_from_the_duplicates_page_moves_history_and_archives_the_source(as_admin, karimova, small_salon, system):
-    twin = create_client(system, {"first_name": "Aziza", "phone": "+998901234567", "tags": ["new"],
-                                  "card_number": "5001"}, allow_duplicate=True)
-    booking = book(small_salon, twin, 1)
-
-    duplicates = html(as_admin.get("/clients/duplicates"))
-    group = duplicates.find("section", cls="dup-group")
-    assert KARIMOVA_PHONE in group.find("h2").text()
-    assert len(table_rows(group, "list")) == 2
-    link = next(a for a in group.find_all("a", cls="button") if a.attrs["href"].startswith(f"/clients/{karimova.id}/"))
-    assert link.attrs["href"] == f"/clients/{karimova.id}/merge?source={twin.id}"
-
-    confirm = as_admin.get(link.attrs["href"])
-    assert confirm.status_code == 200
-    page = html(confirm)
-    assert "Merge 1 card" in page.find("button", type="submit", cls="primary").text()
-    assert Booking.get_by_id(booking.id).client_id == twin.id  # nothing happens before the POST
-
-    response = as_admin.post(f"/clients/{karimova.id}/merge", data={"csrf_token": csrf_of(page), "source": twin.id})
-    assert response.status_code == 302 and response.headers["Location"] == f"/clients/{karimova.id}"
-    assert Booking.get_by_id(booking.id).client_id == karimova.id
-    source = Client.get_by_id(twin.id)
-    assert not source.active and source.merged_into_id == karimova.id
-    kept = Client.get_by_id(karimova.id)
-    assert kept.tags == ["new"] and kept.card_number == "5001"
-
-    card = html(as_admin.get(f"/clients/{karimova.id}"))
-    assert "Upcoming 1" in card.find("section", cls="bookings").find("h2").text()
-    assert "No duplicates found" in html(as_admin.get("/clients/duplicates")).text()
-    merged = html(as_admin.get(f"/clients/{twin.id}"))
-    assert merged.find("p", cls="notice").find("a", href=f"/clients/{karimova.id}")
-
-
-def test_merge_of_any_card_found_by_search(as_admin, karimova, system):
-    other = create_client(system, {"first_name": "Aziza", "last_name": "K.", "phone": "+998935554433"})
-    page = html(as_admin.get(f"/clients/{karimova.id}/merge?q=5554433"))
-    assert page.find("a", href=f"/clients/{karimova.id}/merge?source={other.id}")
-    response = post_form(as_admin, f"/clients/{karimova.id}/merge?source={other.id}", {"source": other.id})
-    assert response.status_code == 302
-    assert "+998935554433" in Client.get_by_id(karimova.id).extra_phones
-
-
-def test_merging_a_card_that_is_gone_shows_an_error(as_admin, karimova, system):
-    other = create_client(system, {"first_name": "Lola"})
-    token = csrf_of(html(as_admin.get(f"/clients/{karimova.id}/merge?source={other.id}")))
-    Client.update(active=False).where(Client.id == other.id).execute()
-    response = as_admin.post(f"/clients/{karimova.id}/merge", data={"csrf_token": token, "source": other.id})
-    assert response.status_code == 422
-    assert "no longer active" in html(response).find(cls="flash-error").text()
 
 
 # --- roles and forgery --------------------------------------------------------------------------
