@@ -131,12 +131,7 @@ def _begin_intent(actor: Actor, sale_id: str, register: CashRegister, device, te
         if not reprice(sale, ctx):
             raise InvalidInput("lines", "add at least one line")
         settled = _settle(sale, tenders, ctx)
-        if fiscal_intents.open_intents(register.id):
-            raise Conflict("the fiscal register is busy with another receipt; try again", code="fiscal_pending")
-        try:
-            before = device.last_document()
-        except FiscalError as exc:
-            raise Conflict(f"the fiscal register cannot be reached: {exc}", code="fiscal_failed") from None
+        before = fiscal_intents.document_before(register.id, device)
         if before is None:
             return None
         return fiscal_intents.begin(actor.id, sale.id, register.id, shift.id, settled,
@@ -199,12 +194,7 @@ def _complete_from(actor: Actor, intent: FiscalIntent, register: CashRegister, l
         fiscal_intents.finish(intent.id, "done", document, note=f"sale already {sale.status}")
         return
     ctx = SalonContext.load()
-    shift = CashShift.get_by_id(intent.shift)
-    if shift.status != "open":
-        shift = current_shift(register.id)
-        if shift is None:
-            raise Conflict(f"the fiscal register issued receipt {document} of an earlier attempt: open a shift "
-                           "on it to record the sale", code="fiscal_pending")
+    shift = recovery_shift(intent, register, f"receipt {document}", "the sale")
     lines = reprice(sale, ctx)
     settled = fiscal_intents.tenders_of(intent)
     try:
@@ -218,6 +208,18 @@ def _complete_from(actor: Actor, intent: FiscalIntent, register: CashRegister, l
     fiscal_intents.finish(intent.id, "recovered", document, note=f"register at document {last}")
     audit(actor, "sale.fiscal_recovered", "sale", sale.id, {
         "register": register.id, "attempt": intent.attempt, "document": document, "started_by": intent.started_by})
+
+
+def recovery_shift(intent: FiscalIntent, register: CashRegister, issued: str, recorded: str) -> CashShift:
+    """The shift to record a recovered receipt in: the intent's, or the register's open one since."""
+    shift = CashShift.get_by_id(intent.shift)
+    if shift.status == "open":
+        return shift
+    shift = current_shift(register.id)
+    if shift is None:
+        raise Conflict(f"the fiscal register issued {issued} of an earlier attempt: open a shift on it to record "
+                       f"{recorded}", code="fiscal_pending")
+    return shift
 
 
 def _record_payment(sale: Sale, shift: CashShift, tender: Tender, index: int, ctx: SalonContext) -> SalePayment:

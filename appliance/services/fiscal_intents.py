@@ -17,6 +17,7 @@ from appliance.services.errors import Conflict
 from appliance.storage.database import write_transaction
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.cash import FiscalIntent
+from hardware.fiscal import FiscalError
 
 OPEN = "open"
 
@@ -46,6 +47,20 @@ def tenders_of(intent: FiscalIntent) -> tuple[Tender, ...]:
     """The tenders the register was sent."""
     return tuple(Tender(t["method"], Decimal(t["amount"]), None if t["tendered"] is None else Decimal(t["tendered"]),
                         t["reference"]) for t in intent.tenders)
+
+
+def document_before(register_id: str, device) -> int | None:
+    """The register's last document number, read once nothing else may move it (None: it keeps none).
+
+    Conflict(code="fiscal_pending") while the register has an open intent,
+    Conflict(code="fiscal_failed") when it cannot be reached.
+    """
+    if open_intents(register_id):
+        raise Conflict("the fiscal register is busy with another receipt; try again", code="fiscal_pending")
+    try:
+        return device.last_document()
+    except FiscalError as exc:
+        raise Conflict(f"the fiscal register cannot be reached: {exc}", code="fiscal_failed") from None
 
 
 def begin(actor_id: str | None, sale_id: str, register_id: str, shift_id: str, tenders, total: Decimal,

@@ -22,12 +22,12 @@ from appliance.domain.money import round_money
 from appliance.services import fiscal_intents, prepaid, receipts, stock
 from appliance.services.audit import audit
 from appliance.services.cash import checkout_error, current_shift, device_of
-from appliance.services.checkout import Paid, issue_number, settle_intents, shift_for
+from appliance.services.checkout import Paid, issue_number, recovery_shift, settle_intents, shift_for
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
 from appliance.storage.database import write_transaction
-from appliance.storage.models.cash import CashRegister, CashShift, FiscalIntent
+from appliance.storage.models.cash import CashRegister, FiscalIntent
 from appliance.storage.models.catalogue import Staff
 from appliance.storage.models.checkout import GiftCertificate, Sale, SaleLine, SalePayment
 from appliance.storage.models.clients import Client
@@ -150,12 +150,7 @@ def _begin_intent(actor, sale_id: str, wanted, reason: str, register: CashRegist
         planned = _plan_lines(original, wanted, ctx)
         total = sum((amount for _, _, amount in planned), ZERO)
         tenders = [Tender(paid.method, amount) for paid, amount in _plan_payback(original, total)]
-        if fiscal_intents.open_intents(register.id):
-            raise Conflict("the fiscal register is busy with another receipt; try again", code="fiscal_pending")
-        try:
-            before = device.last_document()
-        except FiscalError as exc:
-            raise Conflict(f"the fiscal register cannot be reached: {exc}", code="fiscal_failed") from None
+        before = fiscal_intents.document_before(register.id, device)
         if before is None:
             return None
         detail = {"lines": [[line.id, str(quantity)] for line, quantity, _ in planned], "reason": reason}
@@ -175,12 +170,7 @@ def complete_from(actor: Actor, intent: FiscalIntent, register: CashRegister, la
     """The register issued the intent's return: record it from the kept lines (in the caller's transaction)."""
     document = str(intent.document_before + 1)
     ctx = SalonContext.load()
-    shift = CashShift.get_by_id(intent.shift)
-    if shift.status != "open":
-        shift = current_shift(register.id)
-        if shift is None:
-            raise Conflict(f"the fiscal register issued return {document} of an earlier attempt: open a shift "
-                           "on it to record the return", code="fiscal_pending")
+    shift = recovery_shift(intent, register, f"return {document}", "the return")
     wanted = [(line_id, Decimal(quantity)) for line_id, quantity in intent.detail["lines"]]
     try:
         ret, _, tenders = _record_return(actor, _paid_original(intent.sale), wanted, intent.detail["reason"],

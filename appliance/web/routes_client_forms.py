@@ -42,19 +42,8 @@ def new():
     if request.method == "GET":
         return _render_form(None, _values_from_search(), {})
     values = _values_from_form()
-    data, errors = _parse(values, None)
-    duplicate, status = None, 422
-    if not errors:
-        try:
-            client = client_service.create_client(g.actor, data, allow_duplicate=values["allow_duplicate"])
-        except InvalidInput as exc:
-            errors = _service_errors(exc)
-        except Conflict as exc:
-            duplicate, status = _conflict(exc, errors)
-        else:
-            flash(_("Client added."), "success")
-            return redirect(url_for(".card", client_id=client.id))
-    return _render_form(None, values, errors, duplicate=duplicate), status
+    return _submit(None, values, lambda data: client_service.create_client(
+        g.actor, data, allow_duplicate=values["allow_duplicate"]), _("Client added."))
 
 
 @bp.route("/clients/<client_id>/edit", methods=["GET", "POST"])
@@ -65,18 +54,24 @@ def edit(client_id):
     if request.method == "GET":
         return _render_form(client, _values_of(client), {})
     values = _values_from_form()
+    return _submit(client, values, lambda data: client_service.update_client(g.actor, client.id, data),
+                   _("Changes saved."))
+
+
+def _submit(client, values: dict, save, saved_message: str):
+    """Check the typed values and save them: the card on success, else the form with the reasons."""
     data, errors = _parse(values, client)
     duplicate, status = None, 422
     if not errors:
         try:
-            client_service.update_client(g.actor, client.id, data)
+            saved = save(data)
         except InvalidInput as exc:
             errors = _service_errors(exc)
         except Conflict as exc:
             duplicate, status = _conflict(exc, errors)
         else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for(".card", client_id=client.id))
+            flash(saved_message, "success")
+            return redirect(url_for(".card", client_id=saved.id))
     return _render_form(client, values, errors, duplicate=duplicate), status
 
 

@@ -109,3 +109,21 @@ def test_administrators_day(page, small_salon, system):
     open_day(page, TOMORROW)
     assert page.inner_text("button[data-nav=today]") == "Bugun"
     screenshot(page, "journal-uz")
+
+
+def test_a_booking_after_closing_time_is_shown_not_hidden(page, small_salon, system):
+    # The salon closes at 21:00; a late visit booked on purpose outside the hours must still show.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from appliance.domain.wallclock import local_to_utc
+    from appliance.services.bookings import create_booking
+
+    late = local_to_utc(datetime.combine(TOMORROW, datetime.min.time()).replace(hour=22), ZoneInfo("Asia/Tashkent"))
+    create_booking(system, {"client_id": small_salon["client"].id, "starts_at": late, "allow_outside_hours": True,
+                            "items": [{"service_id": small_salon["cut"].id,
+                                       "master_id": small_salon["masters"][0].id}]})
+    sign_in(page)
+    open_day(page, TOMORROW)
+    page.wait_for_selector(".ec-event:has-text('22:00')", timeout=10000)
+    assert page.locator(".ec-body .ec-sidebar .ec-slot time[datetime$='T22:00:00']").count() == 1

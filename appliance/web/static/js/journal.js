@@ -185,6 +185,8 @@ const calendar = EventCalendar.create(document.getElementById('journal'), {
   eventSources: [{events: loadEvents}],
   slotDuration: {minutes: setup.slotMinutes},
   slotMinTime: setup.opens, slotMaxTime: setup.closes,
+  // A booking made outside the opening hours (allowed on purpose) widens the day instead of hiding.
+  flexibleSlotTimeLimits: true,
   slotLabelFormat: {hour: '2-digit', minute: '2-digit', hour12: false},
   eventTimeFormat: {hour: '2-digit', minute: '2-digit', hour12: false},
   scrollTime: setup.opens,
