@@ -49,25 +49,19 @@ class WriterTurns:
             self._threads.release()
 
     def _take_file_lock(self) -> None:
-        fd = self._fd
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
         # flock has no timeout, so the one waiter per process polls; a transaction holds the
         # lock a millisecond or two, so the poll is kept at that scale (SQLite's goes to 100 ms).
         deadline = time.monotonic() + self.wait_limit
         pause = 0.0001
         while True:
-            time.sleep(pause)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise WaitedTooLong(f"no write turn within {self.wait_limit:g} s") from None
-                pause = min(pause * 2, 0.001)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
 
     def _start_in_this_process(self) -> None:
         # A forked child inherits its parent's open file, and with it the parent's flock, and

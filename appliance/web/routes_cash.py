@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from appliance.domain.report_layout import cash_in_drawer
 from appliance.services import cash, receipts, shift_reports
 from appliance.services.errors import Conflict, NotFound, ServiceError
+from appliance.services.lookup import fetch
 from appliance.storage.models.cash import CashMovement, CashRegister, CashShift
 from appliance.storage.models.checkout import Sale
 from appliance.web.form_support import Form
@@ -133,13 +134,6 @@ def _render_registers(form: Form | None = None, editing=None, status: int = 200,
         form=form or _register_form(editing), answers=answers or {}), status, {"Cache-Control": "no-store"}
 
 
-def _register(register_id):
-    found = CashRegister.get_or_none(CashRegister.id == register_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/cash/registers")
 @page("devices.manage")
 def registers():
@@ -151,7 +145,7 @@ def registers():
 @page("devices.manage")
 def edit_register(register_id):
     """A register's settings."""
-    return _render_registers(editing=_register(register_id))
+    return _render_registers(editing=fetch(CashRegister, register_id))
 
 
 def _posted_register(form: Form, editing) -> dict:
@@ -190,7 +184,7 @@ def add_register():
 @page("devices.manage")
 def save_register(register_id):
     """Change a register's name, fiscal driver, address or password (left empty: kept)."""
-    editing = _register(register_id)
+    editing = fetch(CashRegister, register_id)
     form = Form.posted(request, f"register-{editing.id}")
     data = _posted_register(form, editing)
     if form.ok:
@@ -208,7 +202,7 @@ def save_register(register_id):
 @page("devices.manage")
 def set_register_active(register_id, change):
     """Take a register out of use (kept, with its shifts and receipts), or back into use."""
-    editing = _register(register_id)
+    editing = fetch(CashRegister, register_id)
     try:
         cash.save_register(g.actor, {"active": change == "activate"}, editing.id)
         flash(_("The register is out of use.") if change == "deactivate" else _("The register is in use again."),
@@ -224,6 +218,6 @@ def set_register_active(register_id, change):
 @page("devices.manage")
 def check_register(register_id):
     """Ask the register's device how it is; the answer (or the error) is shown next to it."""
-    editing = _register(register_id)
+    editing = fetch(CashRegister, register_id)
     answer = cash.check_register(editing.id)
     return _render_registers(answers={editing.id: answer})

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from appliance.domain.stock_rules import UNITS
 from appliance.services import stock, stock_catalogue as catalogue, stock_reports as reports, stocktake
 from appliance.services.errors import ServiceError
+from appliance.services.lookup import fetch
 from appliance.storage.models.stock import Product, Supplier
 from appliance.web.form_support import Form
 from appliance.web.session_auth import page
@@ -89,9 +90,7 @@ def _product_data(form: Form) -> dict:
 @page("stock.manage")
 def edit_product(product_id=None):
     """Create or edit a product; deactivate it (never deleted)."""
-    product = Product.get_or_none(Product.id == product_id) if product_id else None
-    if product_id and product is None:
-        abort(404)
+    product = fetch(Product, product_id) if product_id else None
     form = _product_form(product)
     if request.method == "POST":
         form = Form.posted(request, key="product")

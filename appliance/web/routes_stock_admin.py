@@ -7,13 +7,14 @@ their two COUNTs, once per request.
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from appliance.domain.permissions import allowed
 from appliance.domain.wallclock import lenient_local_to_utc
 from appliance.services import stock_catalogue as catalogue, stock_reports as reports, suppliers
 from appliance.services.errors import Conflict, ServiceError
+from appliance.services.lookup import fetch
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.catalogue import Service
 from appliance.storage.models.stock import Product, Supplier, Warehouse
@@ -61,9 +62,7 @@ def _supplier_form(supplier: Supplier | None) -> Form:
 @page("stock.manage")
 def edit_supplier(supplier_id=None):
     """Add or change a supplier; deactivate it (never deleted)."""
-    supplier = Supplier.get_or_none(Supplier.id == supplier_id) if supplier_id else None
-    if supplier_id and supplier is None:
-        abort(404)
+    supplier = fetch(Supplier, supplier_id) if supplier_id else None
     form = _supplier_form(supplier)
     if request.method == "POST":
         form = Form.posted(request, key="supplier")
@@ -97,9 +96,7 @@ def _statement_page(supplier: Supplier, form: Form, status: int = 200):
 @page("stock.read")
 def supplier(supplier_id):
     """A supplier's statement: receipts and payments with the running balance, and the payment form."""
-    found = Supplier.get_or_none(Supplier.id == supplier_id)
-    if found is None:
-        abort(404)
+    found = fetch(Supplier, supplier_id)
     return _statement_page(found, _payment_form())
 
 
@@ -115,9 +112,7 @@ def _payment_instant(day) -> datetime:
 @page("stock.manage")
 def pay(supplier_id):
     """Record a payment to the supplier (amount, date, note)."""
-    found = Supplier.get_or_none(Supplier.id == supplier_id)
-    if found is None:
-        abort(404)
+    found = fetch(Supplier, supplier_id)
     form = Form.posted(request, key="payment")
     amount = form.money("amount", g.salon_ctx.currency)
     day = form.day("day")
@@ -175,9 +170,7 @@ def add_warehouse():
 @page("stock.manage")
 def change_warehouse(warehouse_id):
     """Rename a warehouse, or deactivate (refused while it holds stock) or reactivate it."""
-    row = Warehouse.get_or_none(Warehouse.id == warehouse_id)
-    if row is None:
-        abort(404)
+    row = fetch(Warehouse, warehouse_id)
     action = request.form.get("action", "rename")
     form = Form.posted(request, key=f"wh-{row.id}")
     try:
@@ -235,18 +228,11 @@ def _card_page(service: Service, form: Form, count: int, status: int = 200):
                            products=products, units={p.id: p.unit for p in products}), status
 
 
-def _service(service_id: str) -> Service:
-    found = Service.get_or_none(Service.id == service_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/stock/cost-cards/<service_id>")
 @page("stock.read")
 def cost_card(service_id):
     """A service's cost card: the materials one visit uses, in each product's base unit."""
-    service = _service(service_id)
+    service = fetch(Service, service_id)
     return _card_page(service, *_card_form(service))
 
 
@@ -254,7 +240,7 @@ def cost_card(service_id):
 @page("stock.manage")
 def save_cost_card(service_id):
     """Replace the service's cost card with the lines filled in (an empty form clears it)."""
-    service = _service(service_id)
+    service = fetch(Service, service_id)
     form = Form.posted(request, key="card")
     count = min(int(request.form.get("count", 0) or 0), MAX_COST_LINES)
     lines, seen = [], set()

@@ -8,6 +8,7 @@ from appliance.domain.permissions import allowed
 from appliance.domain.wallclock import day_bounds
 from appliance.services import stock_export, stock_reports as reports, stocktake
 from appliance.services.errors import ServiceError
+from appliance.services.lookup import fetch
 from appliance.services.stock_labels import print_labels
 from appliance.storage.models.catalogue import Service, Staff
 from appliance.storage.models.clients import Client
@@ -116,9 +117,7 @@ def stocktake_page(doc_id):
 @page("stock.write")
 def product_labels(product_id):
     """Queue price tags with barcodes for a product on the label printer."""
-    product = Product.get_or_none(Product.id == product_id)
-    if product is None:
-        abort(404)
+    product = fetch(Product, product_id)
     form = Form.posted(request, key="labels")
     copies = form.integer("copies", 1, 100)
     if form.ok:

@@ -15,6 +15,7 @@ from appliance.domain.wallclock import LocalTimeError, day_bounds, local_to_utc
 from appliance.services import punch_corrections as corrections
 from appliance.services import timesheet_export
 from appliance.services.errors import ServiceError
+from appliance.services.lookup import fetch
 from appliance.services.timesheets import MAX_DAYS, build_timesheet, staff_name
 from appliance.storage import statements
 from appliance.storage.models.catalogue import Staff
@@ -84,13 +85,6 @@ def export(fmt):
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _staff_or_404(staff_id: str) -> Staff:
-    staff = statements.get_by_id(Staff, staff_id) if staff_id else None
-    if staff is None:
-        abort(404)
-    return staff
-
-
 def _names(ids) -> dict:
     return {s.id: staff_name(s) for s in statements.rows_where_in(Staff, "id", {i for i in ids if i})}
 
@@ -99,7 +93,7 @@ def _names(ids) -> dict:
 @page("timeclock.read")
 def punches(forms: dict | None = None, status: int = 200):
     """One person's punches of one day, voided ones struck out, with the forms to correct them."""
-    staff = _staff_or_404(request.values.get("staff", ""))
+    staff = fetch(Staff, request.values.get("staff", ""))
     day = Form(request.values).day("day", required=False) or _today()
     start, end = day_bounds(day, g.salon_ctx.tz)
     # A night shift's clock-out lands on the next morning: list it with the day it belongs to.
@@ -144,7 +138,7 @@ def _refused(key: str, form: Form):
 def add():
     """Add a forgotten clock-in or clock-out."""
     form = Form.posted(request, key="add")
-    staff = _staff_or_404(form.raw("staff"))
+    staff = fetch(Staff, form.raw("staff"))
     kind = form.choice("kind", KINDS)
     reason = form.text("reason", max_length=500)
     at = _instant(form, "day", "time")
@@ -159,18 +153,11 @@ def add():
     return _back(staff.id, form.day("day"))
 
 
-def _punch_or_404(punch_id: str) -> TimePunch:
-    punch = statements.get_by_id(TimePunch, punch_id)
-    if punch is None:
-        abort(404)
-    return punch
-
-
 @bp.post("/time-clock/punches/<punch_id>/void")
 @page("timeclock.correct")
 def void(punch_id):
     """Void a wrong punch with the reason."""
-    punch = _punch_or_404(punch_id)
+    punch = fetch(TimePunch, punch_id)
     form = Form.posted(request, key=f"void-{punch.id}")
     reason = form.text("reason", max_length=500)
     if form.ok:
@@ -188,7 +175,7 @@ def void(punch_id):
 @page("timeclock.correct")
 def move(punch_id):
     """Change a punch's time: the old one is voided, the new one added, both with the reason."""
-    punch = _punch_or_404(punch_id)
+    punch = fetch(TimePunch, punch_id)
     form = Form.posted(request, key=f"move-{punch.id}")
     reason = form.text("reason", max_length=500)
     at = _instant(form, "on_day", "time")

@@ -38,12 +38,16 @@ def fiscal(desk, system):
     device.stop()
 
 
-def _die_after_register(monkeypatch):
-    """The register has accepted the receipt; the box dies before its commit."""
-    def died(*args, **kwargs):
-        raise BoxDied
+def _died(*args, **kwargs):
+    raise BoxDied
 
-    monkeypatch.setattr(checkout, "issue_number", died)
+
+def _pay_and_die(monkeypatch, desk, sale_id, register, where=(checkout, "issue_number")):
+    """Pay; the box dies at ``where`` (by default: the register has accepted, the commit not yet made)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(*where, _died)
+        with pytest.raises(BoxDied):
+            checkout.pay(desk, sale_id, TENDERS, register_id=register.id)
 
 
 def _sales_paid_once(sale_id):
@@ -55,10 +59,7 @@ def test_the_box_dies_after_the_register_issued_the_receipt_and_paying_again_rec
         desk, visit, fiscal, monkeypatch):
     device, register = fiscal
     sale = sales.open_for_booking(desk, visit.id)
-    with monkeypatch.context() as patch:
-        _die_after_register(patch)
-        with pytest.raises(BoxDied):
-            checkout.pay(desk, sale.id, TENDERS, register_id=register.id)
+    _pay_and_die(monkeypatch, desk, sale.id, register)
     assert len(device.receipts) == 1 and device.document == 1
     assert Sale.get_by_id(sale.id).status == "open" and SalePayment.select().count() == 0  # rolled back
     [intent] = FiscalIntent.select()
@@ -87,10 +88,7 @@ def test_the_box_dies_after_the_register_issued_the_receipt_and_paying_again_rec
 def test_another_sale_on_the_register_settles_the_crashed_one_first(desk, visit, small_salon, fiscal, monkeypatch):
     device, register = fiscal
     crashed = sales.open_for_booking(desk, visit.id)
-    with monkeypatch.context() as patch:
-        _die_after_register(patch)
-        with pytest.raises(BoxDied):
-            checkout.pay(desk, crashed.id, TENDERS, register_id=register.id)
+    _pay_and_die(monkeypatch, desk, crashed.id, register)
     second = sales.open_for_booking(desk, book_visit(small_salon, 12).id)
     paid = checkout.pay(desk, second.id, [Tender("card", D("150000"))], register_id=register.id)
     assert [r.number for r in device.receipts] == [1, 2]
@@ -102,13 +100,7 @@ def test_the_box_dies_before_the_register_took_it_and_paying_again_registers_nor
         desk, visit, fiscal, monkeypatch):
     device, register = fiscal
     sale = sales.open_for_booking(desk, visit.id)
-    with monkeypatch.context() as patch:
-        def died(*args, **kwargs):
-            raise BoxDied
-
-        patch.setattr(checkout.receipts, "fiscal_receipt", died)
-        with pytest.raises(BoxDied):
-            checkout.pay(desk, sale.id, TENDERS, register_id=register.id)
+    _pay_and_die(monkeypatch, desk, sale.id, register, where=(checkout.receipts, "fiscal_receipt"))
     assert device.receipts == [] and FiscalIntent.get().state == "open"
     paid = checkout.pay(desk, sale.id, TENDERS, register_id=register.id)
     assert len(device.receipts) == 1 and _sales_paid_once(sale.id) == ("paid", 1, 1)
@@ -129,10 +121,7 @@ def test_an_answer_lost_after_the_register_issued_the_receipt_is_settled_at_once
 def test_an_unreachable_register_keeps_the_intent_open_until_it_can_be_asked(desk, visit, fiscal, monkeypatch):
     device, register = fiscal
     sale = sales.open_for_booking(desk, visit.id)
-    with monkeypatch.context() as patch:
-        _die_after_register(patch)
-        with pytest.raises(BoxDied):
-            checkout.pay(desk, sale.id, TENDERS, register_id=register.id)
+    _pay_and_die(monkeypatch, desk, sale.id, register)
     device.stop()
     with pytest.raises(Conflict) as refused:
         checkout.pay(desk, sale.id, TENDERS, register_id=register.id)

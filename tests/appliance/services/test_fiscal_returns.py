@@ -41,20 +41,22 @@ def _returns_of(sale_id):
     return list(Sale.select().where((Sale.original == sale_id) & (Sale.kind == "return")))
 
 
-def _die(monkeypatch, name):
-    def died(*args, **kwargs):
-        raise BoxDied
+def _died(*args, **kwargs):
+    raise BoxDied
 
-    monkeypatch.setattr(refunds, name, died)
+
+def _refund_and_die(monkeypatch, desk, sale_id, register, where=(refunds, "issue_number")):
+    """Refund everything; the box dies at ``where`` (by default: the register has issued the return)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(*where, _died)
+        with pytest.raises(BoxDied):
+            refunds.refund(desk, sale_id, [], "complaint", register_id=register.id)
 
 
 def test_the_box_dies_after_the_register_issued_the_return_and_asking_again_records_it_once(
         desk, paid_visit, monkeypatch):
     device, register, sale = paid_visit
-    with monkeypatch.context() as patch:
-        _die(patch, "issue_number")
-        with pytest.raises(BoxDied):
-            refunds.refund(desk, sale.id, [], "complaint", register_id=register.id)
+    _refund_and_die(monkeypatch, desk, sale.id, register)
     assert [r.kind for r in device.receipts][-1] == RETURN_TYPE and device.document == 2
     assert _returns_of(sale.id) == []  # rolled back with the box
     [intent] = FiscalIntent.select().where(FiscalIntent.kind == "return")
@@ -78,10 +80,7 @@ def test_the_box_dies_after_the_register_issued_the_return_and_asking_again_reco
 
 def test_a_payment_on_the_register_records_the_crashed_return_first(desk, paid_visit, small_salon, monkeypatch):
     device, register, sale = paid_visit
-    with monkeypatch.context() as patch:
-        _die(patch, "issue_number")
-        with pytest.raises(BoxDied):
-            refunds.refund(desk, sale.id, [], "complaint", register_id=register.id)
+    _refund_and_die(monkeypatch, desk, sale.id, register)
     second = sales.open_for_booking(desk, book_visit(small_salon, 12).id)
     paid = checkout.pay(desk, second.id, [Tender("card", D("150000"))], register_id=register.id)
     [ret] = _returns_of(sale.id)
@@ -92,10 +91,7 @@ def test_a_payment_on_the_register_records_the_crashed_return_first(desk, paid_v
 def test_the_box_dies_before_the_register_took_the_return_and_asking_again_registers_it(
         desk, paid_visit, monkeypatch):
     device, register, sale = paid_visit
-    with monkeypatch.context() as patch:
-        patch.setattr(refunds.receipts, "fiscal_receipt", lambda *a, **k: (_ for _ in ()).throw(BoxDied()))
-        with pytest.raises(BoxDied):
-            refunds.refund(desk, sale.id, [], "complaint", register_id=register.id)
+    _refund_and_die(monkeypatch, desk, sale.id, register, where=(refunds.receipts, "fiscal_receipt"))
     assert len(device.receipts) == 1
     back = refunds.refund(desk, sale.id, [], "complaint", register_id=register.id)
     assert [r.kind for r in device.receipts] == [p.CHECK_SALE, RETURN_TYPE] and back.sale.fiscal_document == "2"
