@@ -12,6 +12,7 @@ from appliance.services.calendar import data_version
 from appliance.services.context import SalonContext
 from appliance.services.errors import InvalidInput
 from appliance.services.lookup import fetch
+from appliance.services.reference_rows import ReferenceRows
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking, BookingItem, GroupEvent
 
@@ -59,8 +60,9 @@ def _booking_data(body, ctx) -> dict:
           permission="bookings.write", body=schema.BookingIn, response=schema.BookingOut, status=201,
           conflicts=True)
 def create_booking(actor, body):
-    ctx = SalonContext.load()
-    return booking_out(bookings.create_booking(actor, _booking_data(body, ctx), ctx=ctx), ctx)
+    refs = ReferenceRows.current()
+    ctx = refs.salon_context()
+    return booking_out(bookings.create_booking(actor, _booking_data(body, ctx), ctx=ctx, refs=refs), ctx)
 
 
 @endpoint(bp, "PATCH", "/bookings/<booking_id>", summary="Move, reassign, resize or re-item a booking",

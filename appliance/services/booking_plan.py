@@ -13,9 +13,9 @@ from appliance.services.calendar import MAX_ITEM_SPAN, epoch, occupations, room_
 from appliance.services.context import SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
+from appliance.services.reference_rows import ReferenceRows
 from appliance.services.schedules import working_spans
-from appliance.storage import statements
-from appliance.storage.models.catalogue import Equipment, Room, Service, Staff, StaffService
+from appliance.storage.models.catalogue import Equipment, Room, Service, Staff
 
 
 @dataclass
@@ -44,14 +44,16 @@ class PlannedItem:
         return self.master.id
 
 
-def plan_items(specs: list[dict], start: datetime, prefix: str = "items") -> list[PlannedItem]:
+def plan_items(specs: list[dict], start: datetime, prefix: str = "items",
+               refs: ReferenceRows | None = None) -> list[PlannedItem]:
     """Resolve services, masters, prices and times; items follow each other without gaps."""
+    refs = refs or ReferenceRows.current()
     planned, cursor = [], start
     for index, spec in enumerate(specs):
         field = f"{prefix}.{index}"
-        service = fetch(Service, spec["service_id"], field=f"{field}.service_id", active_only=True)
-        master = fetch(Staff, spec["master_id"], field=f"{field}.master_id", active_only=True)
-        skill = statements.find_one(StaffService, staff=master.id, service=service.id)
+        service = refs.fetch(Service, spec["service_id"], field=f"{field}.service_id", active_only=True)
+        master = refs.fetch(Staff, spec["master_id"], field=f"{field}.master_id", active_only=True)
+        skill = refs.skill(master.id, service.id)
         if skill is None or not skill.active or not master.bookable:
             raise InvalidInput(f"{field}.master_id", f"{master.first_name} does not perform {service.name}")
         duration = spec.get("duration_min") or skill.duration_min or service.duration_min
@@ -164,12 +166,14 @@ def item_conflicts(item: PlannedItem, exclude_booking=None, exclude_event=None) 
     return found
 
 
-def outside_hours(ctx: SalonContext, planned: list[PlannedItem]) -> dict[int, list[dict]]:
+def outside_hours(ctx: SalonContext, planned: list[PlannedItem],
+                  refs: ReferenceRows | None = None) -> dict[int, list[dict]]:
     """The items that fall outside their master's working time, by item index."""
     found = {}
+    refs = refs or ReferenceRows.current()
     for item in planned:
         day = item.starts_at.astimezone(ctx.tz).date()
-        spans = working_spans([item.master.id], day - timedelta(days=1), day, ctx)[item.master.id]
+        spans = working_spans((item.master.id,), day - timedelta(days=1), day, ctx, refs)[item.master.id]
         merged = sorted((epoch(s), epoch(e)) for s, e in spans)
         if not covers(merge(merged), epoch(item.starts_at), epoch(item.ends_at)):
             found[item.index] = [_conflict_entry(item, "master", item.master.id, _master_name(item),

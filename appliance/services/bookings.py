@@ -8,6 +8,7 @@ from appliance.services.clients import record_visit
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
+from appliance.services.reference_rows import ReferenceRows
 from appliance.storage.database import database, read_snapshot, write_transaction
 from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
 from appliance.storage.models.clients import Client
@@ -29,19 +30,21 @@ def _new_code() -> str:
 
 
 def create_booking(actor: Actor, data: dict, series_id: str | None = None,
-                   ctx: SalonContext | None = None) -> Booking:
+                   ctx: SalonContext | None = None, refs: ReferenceRows | None = None) -> Booking:
     """Book one or more services in sequence for a client; Conflict if anything is taken.
 
     The booking comes back with ``written_items``: its items as just written.
+    ``refs``: reference rows the caller has already opened (for the salon's zone).
     """
     status = data.get("status") or rules.CONFIRMED
     if status not in CREATABLE_STATUSES:
         raise InvalidInput("status", f"a new booking is one of {', '.join(CREATABLE_STATUSES)}")
     with read_snapshot():
-        ctx = ctx or SalonContext.load()
+        refs = refs or ReferenceRows.current()
+        ctx = ctx or refs.salon_context()
         client = fetch(Client, data["client_id"], field="client_id", active_only=True)
-        planned = plan_items(data["items"], data["starts_at"])
-        hours = {} if data.get("allow_outside_hours") else outside_hours(ctx, planned)
+        planned = plan_items(data["items"], data["starts_at"], refs=refs)
+        hours = {} if data.get("allow_outside_hours") else outside_hours(ctx, planned, refs)
     with write_transaction():
         assign_and_check(ctx, planned, hours=hours)
         booking = Booking.create(

@@ -10,6 +10,11 @@ def fetch(model, row_id, field: str | None = None, active_only: bool = False):
     id is bad input (422) naming the field. Addressed in the path: 404.
     """
     row = statements.get_by_id(model, row_id) if isinstance(row_id, str) else None
+    return checked(model, row, row_id, field, active_only)
+
+
+def checked(model, row, row_id, field: str | None = None, active_only: bool = False):
+    """``row`` as ``fetch`` returns it, or the error ``fetch`` raises for a missing or inactive one."""
     entity = model._meta.table_name
     if row is None:
         if field:

@@ -153,9 +153,10 @@ def _interval(pair) -> tuple:
     return rules.parse_interval(pair)
 
 
-def working_spans(staff_ids, first: date, last: date, ctx: SalonContext) -> dict:
-    """UTC working intervals per master for local dates first..last."""
-    schedules = schedules_for(list(staff_ids), first, last)
+def working_spans(staff_ids, first: date, last: date, ctx: SalonContext, refs=None) -> dict:
+    """UTC working intervals per master for local dates first..last (schedules kept in ``refs`` if given)."""
+    schedules = refs.schedules(staff_ids, first, last) if refs is not None else schedules_for(
+        list(staff_ids), first, last)
     spans = {sid: [] for sid in staff_ids}
     day = first
     while day <= last:

@@ -21,7 +21,7 @@ def test_0012_adds_the_detail_and_keeps_open_intents(tmp_path):
         "INSERT INTO fiscal_intent (sale,register,shift,attempt,kind,document_before,tenders,total,state,document,"
         "started_at,note) VALUES ('s1','r1','h1',1,'sale',41,'[]',150000,'open','',?,'')", (NOW,))
     db.connection().commit()
-    assert runner.up() == ["0012_return_intent"]
+    assert runner.up("0012_return_intent") == ["0012_return_intent"]
     assert not diff_models(db, [FiscalIntent])
     intent = FiscalIntent.get()
     assert (intent.sale, intent.state, intent.document_before, intent.detail) == ("s1", "open", 41, None)

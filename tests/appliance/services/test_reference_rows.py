@@ -1,0 +1,97 @@
+"""Reference rows kept between bookings are never older than what a booking would read itself."""
+import re
+import sqlite3
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from appliance.domain.wallclock import local_to_utc
+from appliance.services import catalogue, schedules
+from appliance.services.bookings import create_booking
+from appliance.services.errors import Conflict, InvalidInput
+from appliance.services.reference_rows import ReferenceRows
+from appliance.storage.database import database
+
+TZ = ZoneInfo("Asia/Tashkent")
+MONDAY = date(2026, 12, 7)
+REFERENCE_TABLES = {"salon", "service", "staff", "staff_service", "work_pattern", "schedule_day", "absence"}
+
+
+def at(day: date, hour: int):
+    return local_to_utc(datetime.combine(day, time(hour)), TZ)
+
+
+@pytest.fixture
+def book(small_salon, system):
+    """Book the haircut with Olga at ``hour`` on ``day``; the booking."""
+    olga = small_salon["masters"][1]
+
+    def booking(day, hour):
+        return create_booking(system, {"client_id": small_salon["client"].id, "starts_at": at(day, hour),
+                                       "items": [{"service_id": small_salon["cut"].id, "master_id": olga.id}]})
+    return booking
+
+
+@pytest.fixture
+def statements_sent():
+    """Every SQL statement the database is sent while the test runs."""
+    sent, db = [], database.obj
+    original = db.execute_sql
+
+    def recording(sql, params=None, *args, **kwargs):
+        sent.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = recording
+    yield sent
+    db.execute_sql = original
+
+
+def _tables_read(sent) -> set:
+    return {name for sql in sent if sql.lstrip().upper().startswith("SELECT")
+            for name in re.findall(r'FROM "?(\w+)"?', sql)}
+
+
+def test_the_second_booking_reads_no_reference_row_again(book, statements_sent):
+    book(MONDAY, 10)
+    assert REFERENCE_TABLES - {"salon"} <= _tables_read(statements_sent)
+    statements_sent.clear()
+    book(MONDAY, 12)
+    assert _tables_read(statements_sent) & REFERENCE_TABLES == set()
+    assert "reference_version" in _tables_read(statements_sent)
+
+
+def test_a_new_price_is_charged_from_the_next_booking(book, small_salon, system):
+    assert book(MONDAY, 10).total == Decimal("150000")
+    catalogue.update_service(system, small_salon["cut"].id, {"price": Decimal("180000")})
+    assert book(MONDAY, 12).total == Decimal("180000")
+
+
+def test_a_master_switched_off_by_another_process_is_refused_at_once(book, small_salon):
+    book(MONDAY, 10)
+    # As the sync agent applying head office's change would: its own connection, plain SQL.
+    other = sqlite3.connect(database.obj.database)
+    other.execute("UPDATE staff SET active = 0 WHERE id = ?", (small_salon["masters"][1].id,))
+    other.commit()
+    other.close()
+    with pytest.raises(InvalidInput) as error:
+        book(MONDAY, 12)
+    assert error.value.fields[0][0] == "items.0.master_id"
+
+
+def test_a_day_off_set_after_a_booking_puts_the_next_one_outside_the_hours(book, small_salon, system):
+    book(MONDAY, 10)  # Monday's hours are kept now
+    schedules.set_day(system, small_salon["masters"][1].id, MONDAY, [["09:00", "12:00"]])
+    with pytest.raises(Conflict) as error:
+        book(MONDAY, 14)
+    assert {c["with"] for c in error.value.conflicts} == {"outside_working_hours"}
+
+
+def test_rows_kept_for_one_box_file_are_never_used_for_another(salon):
+    first = database.execute_sql("SELECT generation, n FROM reference_version").fetchone()
+    kept = ReferenceRows.current()
+    assert kept.salon_context().salon.id == salon.id
+    database.execute_sql("UPDATE reference_version SET generation = 'another-file', n = ?", [first[1]])
+    assert ReferenceRows.current()._kept is not kept._kept
