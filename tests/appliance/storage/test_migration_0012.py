@@ -3,20 +3,13 @@ import sqlite3
 
 from playhouse.schema_diff import diff_models
 
-from appliance.storage.database import open_database
-from appliance.storage.migrate import MIGRATIONS_DIR, migration_runner
 from appliance.storage.models.cash import FiscalIntent
 
 NOW = "2026-01-10 09:00:00.000000"
 
 
-def test_0012_adds_the_detail_and_keeps_open_intents(tmp_path):
-    path = tmp_path / "box.sqlite3"
-    db = open_database(str(path))
-    db.connect()
-    runner = migration_runner(db, MIGRATIONS_DIR)
-    before = sorted(p.stem for p in MIGRATIONS_DIR.glob("00*.py") if p.stem < "0012")
-    assert runner.up(before[-1]) == before
+def test_0012_adds_the_detail_and_keeps_open_intents(box_before):
+    db, runner, path = box_before("0012")
     db.connection().execute(
         "INSERT INTO fiscal_intent (sale,register,shift,attempt,kind,document_before,tenders,total,state,document,"
         "started_at,note) VALUES ('s1','r1','h1',1,'sale',41,'[]',150000,'open','',?,'')", (NOW,))

@@ -1,8 +1,6 @@
 """Migration 0013 (the reference version and its triggers) on a box that holds a catalogue."""
 import sqlite3
 
-from appliance.storage.database import open_database
-from appliance.storage.migrate import MIGRATIONS_DIR, migration_runner
 
 NOW = "2026-01-10 09:00:00.000000"
 
@@ -11,13 +9,8 @@ def _version(raw):
     return raw.execute("SELECT n FROM reference_version").fetchone()[0]
 
 
-def test_0013_counts_every_change_to_reference_data_and_goes_down_cleanly(tmp_path):
-    path = tmp_path / "box.sqlite3"
-    db = open_database(str(path))
-    db.connect()
-    runner = migration_runner(db, MIGRATIONS_DIR)
-    before = sorted(p.stem for p in MIGRATIONS_DIR.glob("00*.py") if p.stem < "0013")
-    assert runner.up(before[-1]) == before
+def test_0013_counts_every_change_to_reference_data_and_goes_down_cleanly(box_before):
+    db, runner, path = box_before("0013")
     db.connection().execute(
         "INSERT INTO staff (id,rev,synced_rev,created_at,updated_at,first_name,last_name,position,role,phone,email,"
         "bookable,color,sort_order,locale,active) VALUES ('m1',1,0,?,?,'Olga','','','master','','',1,'',0,'ru',1)",
