@@ -113,7 +113,8 @@ def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
     existing item; existing items left out are removed), comment, client_id
     and allow_outside_hours.
     """
-    ctx = SalonContext.load()
+    refs = ReferenceRows.current()
+    ctx = refs.salon_context()
     booking = fetch(Booking, booking_id)
     if booking.status in rules.FINAL:
         raise Conflict(f"a {booking.status} booking cannot be changed", code="booking_final")
@@ -124,8 +125,8 @@ def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
         if spec.get("id") and spec["id"] not in own_ids:
             raise InvalidInput(f"items.{index}.id", "is not an item of this booking")
     start = changes.get("starts_at") or booking.starts_at
-    planned = plan_items(specs, start)
-    hours = {} if changes.get("allow_outside_hours") else outside_hours(ctx, planned)
+    planned = plan_items(specs, start, refs=refs)
+    hours = {} if changes.get("allow_outside_hours") else outside_hours(ctx, planned, refs)
     with write_transaction():
         assign_and_check(ctx, planned, exclude_booking=booking.id, hours=hours)
         before = {"starts_at": booking.starts_at.isoformat(), "items": _items_summary(current)}

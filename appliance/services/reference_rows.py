@@ -1,7 +1,7 @@
 """The salon, services, masters, their skills and schedules, kept by a process between requests.
 
 Every booking and slot search reads these rows, which change a few times a
-day; reading them afresh was six of a booking's seventeen statements. A
+day; reading them afresh was six of a booking's nineteen statements. A
 process keeps what it has read for as long as the reference version
 (migration 0013) stays where it was: SQLite triggers count every change to
 those tables in the transaction that makes it. The version is read in the
@@ -64,8 +64,9 @@ class ReferenceRows:
 
     def fetch(self, model, row_id, field: str | None = None, active_only: bool = False):
         """``lookup.fetch`` for a reference model: the same errors, from the kept row."""
-        row = self._get((model, row_id), lambda: statements.get_by_id(model, row_id)) \
-            if isinstance(row_id, str) else None
+        row = None
+        if isinstance(row_id, str):
+            row = self._get((model, row_id), lambda: statements.get_by_id(model, row_id))
         return checked(model, row, row_id, field, active_only)
 
     def skill(self, staff_id: str, service_id: str) -> StaffService | None:

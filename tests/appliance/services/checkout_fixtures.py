@@ -47,3 +47,18 @@ def add_printer(system, address: str):
     return printers.create_printer(system, {"name": "Kassa", "role": "receipt", "connection": "network",
                                             "address": address, "profile": "TM-T88V", "paper_width_mm": 80,
                                             "code_page": "auto"})
+
+
+class BoxDied(BaseException):
+    """The process is gone: nothing of the box's runs after it (no handler of the box catches it)."""
+
+
+def dies_while(monkeypatch, where: tuple, action) -> None:
+    """Run ``action`` with the box dying at ``where`` (module, name); its transaction is rolled back."""
+    def died(*args, **kwargs):
+        raise BoxDied
+
+    with monkeypatch.context() as patch:
+        patch.setattr(*where, died)
+        with pytest.raises(BoxDied):
+            action()

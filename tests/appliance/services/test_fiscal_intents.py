@@ -18,14 +18,11 @@ from appliance.storage.models.cash import CashRegister, FiscalIntent
 from appliance.storage.models.checkout import Sale, SalePayment
 from hardware.fiscal import shtrih_protocol as p
 from tests.appliance.services.checkout_fixtures import book_visit, desk, visit  # noqa: F401  (fixtures)
+from tests.appliance.services.checkout_fixtures import dies_while
 from tests.infra.shtrih_register import ShtrihRegister
 
 D = Decimal
 TENDERS = [Tender("cash", D("150000"), D("200000"))]
-
-
-class BoxDied(BaseException):
-    """The process is gone: nothing of the box's runs after it."""
 
 
 @pytest.fixture
@@ -38,16 +35,9 @@ def fiscal(desk, system):
     device.stop()
 
 
-def _died(*args, **kwargs):
-    raise BoxDied
-
-
 def _pay_and_die(monkeypatch, desk, sale_id, register, where=(checkout, "issue_number")):
     """Pay; the box dies at ``where`` (by default: the register has accepted, the commit not yet made)."""
-    with monkeypatch.context() as patch:
-        patch.setattr(*where, _died)
-        with pytest.raises(BoxDied):
-            checkout.pay(desk, sale_id, TENDERS, register_id=register.id)
+    dies_while(monkeypatch, where, lambda: checkout.pay(desk, sale_id, TENDERS, register_id=register.id))
 
 
 def _sales_paid_once(sale_id):

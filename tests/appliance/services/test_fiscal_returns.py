@@ -15,14 +15,11 @@ from appliance.storage.models.cash import CashRegister, FiscalIntent
 from appliance.storage.models.checkout import Sale, SalePayment
 from hardware.fiscal import shtrih_protocol as p
 from tests.appliance.services.checkout_fixtures import book_visit, desk, visit  # noqa: F401  (fixtures)
+from tests.appliance.services.checkout_fixtures import dies_while
 from tests.infra.shtrih_register import ShtrihRegister
 
 D = Decimal
 RETURN_TYPE = p.CHECK_RETURN
-
-
-class BoxDied(BaseException):
-    """The process is gone: nothing of the box's runs after it."""
 
 
 @pytest.fixture
@@ -41,16 +38,9 @@ def _returns_of(sale_id):
     return list(Sale.select().where((Sale.original == sale_id) & (Sale.kind == "return")))
 
 
-def _died(*args, **kwargs):
-    raise BoxDied
-
-
 def _refund_and_die(monkeypatch, desk, sale_id, register, where=(refunds, "issue_number")):
     """Refund everything; the box dies at ``where`` (by default: the register has issued the return)."""
-    with monkeypatch.context() as patch:
-        patch.setattr(*where, _died)
-        with pytest.raises(BoxDied):
-            refunds.refund(desk, sale_id, [], "complaint", register_id=register.id)
+    dies_while(monkeypatch, where, lambda: refunds.refund(desk, sale_id, [], "complaint", register_id=register.id))
 
 
 def test_the_box_dies_after_the_register_issued_the_return_and_asking_again_records_it_once(
