@@ -49,8 +49,10 @@ class WriterTurns:
             self._threads.release()
 
     def _take_file_lock(self) -> None:
-        # flock has no timeout, so the one waiter per process polls; a transaction holds the
-        # lock a millisecond or two, so the poll is kept at that scale (SQLite's goes to 100 ms).
+        # flock has no timeout, so the one waiter per process polls. Under steady booking the
+        # writers' queue is what limits throughput: a turn left free until the next poll is lost
+        # to everyone. Polls at most 0.2 ms apart (1 ms left a quarter of the CPU idle and booked
+        # 34 % of ping's rate against 41 %; 0.1 ms spent more CPU polling than it saved).
         deadline = time.monotonic() + self.wait_limit
         pause = 0.0001
         while True:
@@ -61,7 +63,7 @@ class WriterTurns:
                 if time.monotonic() >= deadline:
                     raise WaitedTooLong(f"no write turn within {self.wait_limit:g} s") from None
             time.sleep(pause)
-            pause = min(pause * 2, 0.001)
+            pause = min(pause * 2, 0.0002)
 
     def _start_in_this_process(self) -> None:
         # A forked child inherits its parent's open file, and with it the parent's flock, and
