@@ -1,5 +1,5 @@
 """The journal (BK1): masters side by side, week, rooms and equipment views."""
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, g, render_template, request
 from babel import Locale
@@ -87,8 +87,12 @@ def day():
         shown = None
     salon = g.salon_ctx.salon
     hours = [i for day_hours in salon.opening_hours for i in day_hours] or [["09:00", "21:00"]]
+    # The salon's today, not the browser's: a reception PC in another zone (or a headless one
+    # in UTC) opened on yesterday for the first hours of the salon's day.
+    today = datetime.now(g.salon_ctx.tz).date()
     setup = {
-        "view": view, "date": shown.isoformat() if shown else None, "timezone": salon.timezone,
+        "view": view, "date": (shown or today).isoformat(), "today": today.isoformat(),
+        "timezone": salon.timezone,
         "currency": salon.currency, "slotMinutes": salon.slot_step_min,
         # Babel counts weekdays from Monday = 0, the calendar from Sunday = 0.
         "firstDay": (first_weekday() + 1) % 7,

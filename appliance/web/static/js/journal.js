@@ -177,7 +177,7 @@ function onDateClick(info) {
 const initialView = setup.view === 'week' ? 'resourceTimeGridWeek' : 'resourceTimeGridDay';
 const calendar = EventCalendar.create(document.getElementById('journal'), {
   view: initialView,
-  date: setup.date || undefined,
+  date: setup.date,
   locale: document.documentElement.lang,
   firstDay: setup.firstDay,
   headerToolbar: {start: '', center: '', end: ''},
@@ -209,7 +209,7 @@ window.salonJournal = calendar;
 
 document.querySelectorAll('[data-nav]').forEach(button => button.addEventListener('click', () => {
   const nav = button.dataset.nav;
-  if (nav === 'today') calendar.setOption('date', new Date());
+  if (nav === 'today') calendar.setOption('date', setup.today);
   else calendar[nav]();
 }));
 document.getElementById('jump-date').addEventListener('change', event => {
