@@ -11,7 +11,7 @@ from appliance.domain.intervals import merge, saturated
 from appliance.services.context import SalonContext
 from appliance.services.schedules import working_spans
 from appliance.storage.database import database
-from appliance.storage.fields import UtcDateTimeField
+from appliance.storage.fields import utc_text
 from appliance.storage.models.catalogue import Room
 
 
@@ -28,10 +28,6 @@ def epoch(moment: datetime) -> int:
 # Hot path of every slot search and booking: plain SQL, because building the
 # same statements through peewee's query builder cost more than running them.
 _COLUMN = {"master": "master_id", "room": "room_id", "equipment": "equipment_id"}
-
-
-def _text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime(UtcDateTimeField.FORMAT)
 
 
 def _instant(text: str) -> datetime:
@@ -52,7 +48,7 @@ def _item_query(column: str, ids: list, start: datetime, end: datetime, exclude_
     sql = (f"SELECT 'booking', i.booking_id, i.{column}, i.starts_at, i.busy_until FROM booking_item i "
            f"JOIN booking b ON b.id = i.booking_id WHERE i.{column} IN ({_marks(ids)}) AND i.active = 1 "
            f"AND b.status IN ({_marks(HOLDING)}) AND i.starts_at < ? AND i.starts_at > ? AND i.busy_until > ?")
-    params = [*ids, *HOLDING, _text(end), _text(start - MAX_ITEM_SPAN), _text(start)]
+    params = [*ids, *HOLDING, utc_text(end), utc_text(start - MAX_ITEM_SPAN), utc_text(start)]
     if exclude_booking:
         sql += " AND i.booking_id != ?"
         params.append(exclude_booking)
@@ -64,7 +60,7 @@ def _event_query(column: str, ids: list, start: datetime, end: datetime, exclude
     sql = (f"SELECT 'group_event', id, {column}, starts_at, busy_until FROM group_event "
            f"WHERE {column} IN ({_marks(ids)}) AND active = 1 AND status = 'scheduled' "
            "AND starts_at < ? AND starts_at > ? AND busy_until > ?")
-    params = [*ids, _text(end), _text(start - MAX_ITEM_SPAN), _text(start)]
+    params = [*ids, utc_text(end), utc_text(start - MAX_ITEM_SPAN), utc_text(start)]
     if exclude_event:
         sql += " AND id != ?"
         params.append(exclude_event)
@@ -75,7 +71,7 @@ def _block_query(column: str, ids: list, start: datetime, end: datetime):
     """Blocked time of a resource over [start, end)."""
     sql = (f"SELECT 'time_block', id, {column}, starts_at, ends_at FROM time_block "
            f"WHERE {column} IN ({_marks(ids)}) AND active = 1 AND starts_at < ? AND ends_at > ?")
-    return sql, [*ids, _text(end), _text(start)]
+    return sql, [*ids, utc_text(end), utc_text(start)]
 
 
 def occupations(start, end, exclude_booking=None, exclude_event=None, **resource):

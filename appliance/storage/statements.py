@@ -151,6 +151,13 @@ def insert_row(instance) -> None:
     instance._dirty.clear()
 
 
+def insert_values(model, data: dict):
+    """INSERT one row of ``model`` from ``data`` (field name -> value; absent fields are NULL); its rowid."""
+    dialect = type(_db()).__name__
+    fields, plain, sql = _insert_sql(model, dialect, data.get(model._meta.primary_key.name) is not None)
+    return _db().execute_sql(sql, _table(model, dialect).values(data, fields, plain)).lastrowid
+
+
 def update_row(instance) -> int:
     """UPDATE every column of ``instance`` by its primary key; the number of rows changed."""
     model, dialect = type(instance), type(_db()).__name__

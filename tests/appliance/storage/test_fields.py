@@ -1,0 +1,31 @@
+"""The UTC instant column: stored text that sorts as time does, whatever zone the value came in."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from appliance.storage.fields import UtcDateTimeField, utc_text
+
+ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=5)), timezone(timedelta(hours=-9, minutes=-30))])
+INSTANTS = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES)
+
+
+@given(INSTANTS)
+def test_an_instant_is_stored_as_fixed_width_utc_text_and_read_back_unchanged(moment):
+    field = UtcDateTimeField()
+    text = field.db_value(moment)
+    assert len(text) == 26 and text[4] == "-" and text[10] == " " and text[19] == "."
+    assert text == moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f").rjust(26, "0")
+    back = field.python_value(text)
+    assert back == moment and back.tzinfo is timezone.utc
+
+
+@given(INSTANTS, INSTANTS)
+def test_stored_text_sorts_as_the_instants_do(a, b):
+    assert (utc_text(a) < utc_text(b)) == (a < b)
+
+
+def test_a_naive_datetime_is_refused():
+    with pytest.raises(ValueError, match="naive"):
+        UtcDateTimeField().db_value(datetime(2026, 12, 1, 10, 0))
