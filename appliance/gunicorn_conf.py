@@ -14,6 +14,11 @@ workers = int(os.environ.get("SALON_BOX_WORKERS", multiprocessing.cpu_count() + 
 worker_class = "gthread"
 # Threads wait on SQLite's one write lock, not on the CPU: a few per process keep reads flowing past a write.
 threads = int(os.environ.get("SALON_BOX_THREADS", 4))
+# The app is imported and built once, in the master, and forked into each worker: a worker that
+# max_requests recycles serves again within milliseconds instead of importing everything anew
+# (2 s of CPU on the bench machine, several on a Pi, in the middle of the salon's day), and the
+# workers share the master's memory pages. pre_fork keeps the master's database closed.
+preload_app = True
 keepalive = 5
 timeout = 30
 graceful_timeout = 10
@@ -25,6 +30,18 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # The control socket defaults to one path per user, which two boxes' servers
 # on one machine (tests, benchmarks) would fight over; the box does not use it.
 control_socket_disable = True
+
+
+def pre_fork(server, worker):
+    """Before each fork: no SQLite connection may pass from the master into a worker.
+
+    A connection used on both sides of a fork corrupts the database; the app opens its
+    connections per worker thread, on the first request, so the master should hold none.
+    """
+    from appliance.storage.database import database
+
+    if database.obj is not None and not database.is_closed():
+        database.close()
 
 
 def post_fork(server, worker):

@@ -19,14 +19,14 @@ def free_port() -> int:
 class LiveBox:
     """A gunicorn-served box over a data folder; stopped by ``stop()``."""
 
-    def __init__(self, data_dir: Path, workers: int = 4):
+    def __init__(self, data_dir: Path, workers: int = 4, extra_args: tuple = ()):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(data_dir / "gunicorn.log", "w")
         env = {**os.environ, "SALON_BOX_DATA_DIR": str(data_dir)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "python:appliance.gunicorn_conf",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "appliance.app:create_app()"],
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), *extra_args, "appliance.app:create_app()"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
         try:
             self._wait_ready()

@@ -41,3 +41,38 @@ def test_keep_alive_connection_serves_several_requests(two_worker_box):
             response = session.get(two_worker_box.url + "/api/v1/health", timeout=5)
             assert response.status_code == 200
             assert response.headers.get("Connection", "").lower() != "close"
+
+
+def _open_files(pid: int) -> list[str]:
+    fd_dir = Path(f"/proc/{pid}/fd")
+    found = []
+    for fd in fd_dir.iterdir():
+        try:
+            found.append(str(fd.readlink()))
+        except OSError:
+            pass  # closed while listing
+    return found
+
+
+def test_recycled_workers_are_forked_from_a_master_that_holds_no_database(app, tokens):
+    # preload_app: the master builds the app once and forks it into every worker, so a worker
+    # recycled by max_requests serves again at once; a SQLite connection must never pass a fork.
+    data_dir = Path(app.config["DATA_DIR"])
+    box = LiveBox(data_dir, workers=2, extra_args=("--max-requests", "3", "--max-requests-jitter", "0"))
+    try:
+        with requests.Session() as session:
+            session.headers["Authorization"] = f"Bearer {tokens['owner']}"
+            for n in range(24):
+                response = session.post(box.url + "/api/v1/clients", json={"first_name": f"Guest {n}"}, timeout=10)
+                assert response.status_code == 201, response.text
+        maps = Path(f"/proc/{box.process.pid}/maps").read_text()
+        assert "_pydantic_core" in maps, "the app was not loaded in the master (preload_app)"
+        held = [path for path in _open_files(box.process.pid) if "box.sqlite3" in path]
+        assert held == [], f"the master holds {held}"
+    finally:
+        box.stop()
+    log = (data_dir / "gunicorn.log").read_text()
+    assert log.count("Booting worker") >= 2 + 6, "workers were not recycled"
+    from appliance.storage.models.clients import Client
+
+    assert Client.select().where(Client.first_name.startswith("Guest ")).count() == 24
