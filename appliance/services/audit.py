@@ -1,10 +1,13 @@
 """The audit log of changes to money, bookings, stock, payroll and permissions (PL3)."""
 from appliance.services.context import Actor
-from appliance.storage.models.base import AuditLog
+from appliance.storage import statements
+from appliance.storage.models.base import AuditLog, utc_now
 
 
 def audit(actor: Actor, action: str, entity: str, entity_id: str, details: dict | None = None,
           note: str | None = None) -> None:
     """Append one entry; call inside the transaction of the change it describes."""
-    AuditLog.create(actor_kind=actor.kind, actor_id=actor.id, action=action, entity=entity,
-                    entity_id=entity_id, details=details, note=note)
+    # Straight to the compiled INSERT, without a row object: every booking writes one.
+    statements.insert_values(AuditLog, {"at": utc_now(), "actor_kind": actor.kind, "actor_id": actor.id,
+                                        "action": action, "entity": entity, "entity_id": entity_id,
+                                        "details": details, "note": note})

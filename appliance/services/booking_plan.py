@@ -173,12 +173,19 @@ def outside_hours(ctx: SalonContext, planned: list[PlannedItem],
     refs = refs or ReferenceRows.current()
     for item in planned:
         day = item.starts_at.astimezone(ctx.tz).date()
-        spans = working_spans((item.master.id,), day - timedelta(days=1), day, ctx, refs)[item.master.id]
-        merged = sorted((epoch(s), epoch(e)) for s, e in spans)
-        if not covers(merge(merged), epoch(item.starts_at), epoch(item.ends_at)):
+        # Working time comes from reference rows only: kept with them, not worked out per booking.
+        hours = refs.derived(("working_epochs", item.master.id, day),
+                             lambda: _working_epochs(item.master.id, day, ctx, refs))
+        if not covers(hours, epoch(item.starts_at), epoch(item.ends_at)):
             found[item.index] = [_conflict_entry(item, "master", item.master.id, _master_name(item),
                                                  "outside_working_hours", None, None, None)]
     return found
+
+
+def _working_epochs(master_id: str, day, ctx: SalonContext, refs: ReferenceRows) -> list:
+    # From the day before: a night shift that began then can cover the small hours of ``day``.
+    spans = working_spans((master_id,), day - timedelta(days=1), day, ctx, refs)[master_id]
+    return merge(sorted((epoch(s), epoch(e)) for s, e in spans))
 
 
 def _resource_clashes(kind, resource_id, item, exclude_booking, exclude_event) -> list[dict]:

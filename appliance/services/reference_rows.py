@@ -78,3 +78,10 @@ class ReferenceRows:
         """``schedules.schedules_for`` of these masters over [first, last]."""
         ids = tuple(staff_ids)
         return self._get(("schedules", ids, first, last), lambda: schedules_for(ids, first, last))
+
+    def derived(self, key: tuple, compute):
+        """A value computed from reference rows only, kept like them (``compute()`` on first use).
+
+        ``key`` must name everything the value depends on beyond the reference tables.
+        """
+        return self._get(("derived", *key), compute)
