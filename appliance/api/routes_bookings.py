@@ -13,6 +13,7 @@ from appliance.services.context import SalonContext
 from appliance.services.errors import InvalidInput
 from appliance.services.lookup import fetch
 from appliance.services.reference_rows import ReferenceRows
+from appliance.storage.database import read_snapshot
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking, BookingItem, GroupEvent
 
@@ -60,9 +61,14 @@ def _booking_data(body, ctx) -> dict:
           permission="bookings.write", body=schema.BookingIn, response=schema.BookingOut, status=201,
           conflicts=True)
 def create_booking(actor, body):
-    refs = ReferenceRows.current()
-    ctx = refs.salon_context()
-    return booking_out(bookings.create_booking(actor, _booking_data(body, ctx), ctx=ctx, refs=refs), ctx)
+    # One read snapshot for the zone, the client and the plan: each read outside one would be
+    # a transaction of its own, and under steady booking each finds another worker's commit
+    # and starts from an empty page cache.
+    with read_snapshot():
+        refs = ReferenceRows.current()
+        ctx = refs.salon_context()
+        plan = bookings.plan_booking(_booking_data(body, ctx), refs)
+    return booking_out(bookings.create_booking(actor, plan=plan), ctx)
 
 
 @endpoint(bp, "PATCH", "/bookings/<booking_id>", summary="Move, reassign, resize or re-item a booking",

@@ -1,5 +1,6 @@
 """The booking engine: create, move, edit and change status without ever double-booking (BK3, BK7, BK8)."""
 import secrets
+from dataclasses import dataclass
 
 from appliance.domain import booking_rules as rules
 from appliance.services.audit import audit
@@ -29,30 +30,52 @@ def _new_code() -> str:
     raise RuntimeError("no free booking code")
 
 
-def create_booking(actor: Actor, data: dict, series_id: str | None = None,
-                   ctx: SalonContext | None = None, refs: ReferenceRows | None = None) -> Booking:
-    """Book one or more services in sequence for a client; Conflict if anything is taken.
+@dataclass(frozen=True)
+class BookingPlan:
+    """What a new booking needs read before its write: checked input, client, items, hours."""
 
-    The booking comes back with ``written_items``: its items as just written.
-    ``refs``: reference rows the caller has already opened (for the salon's zone).
+    data: dict
+    status: str
+    ctx: SalonContext
+    client: Client
+    planned: list
+    hours: dict
+
+
+def plan_booking(data: dict, refs: ReferenceRows) -> BookingPlan:
+    """Check and place a new booking's items; call inside the caller's read snapshot.
+
+    ``create_booking(plan=...)`` then writes it, checking the clashes again under the write lock.
     """
     status = data.get("status") or rules.CONFIRMED
     if status not in CREATABLE_STATUSES:
         raise InvalidInput("status", f"a new booking is one of {', '.join(CREATABLE_STATUSES)}")
-    with read_snapshot():
-        refs = refs or ReferenceRows.current()
-        ctx = ctx or refs.salon_context()
-        client = fetch(Client, data["client_id"], field="client_id", active_only=True)
-        planned = plan_items(data["items"], data["starts_at"], refs=refs)
-        hours = {} if data.get("allow_outside_hours") else outside_hours(ctx, planned, refs)
+    ctx = refs.salon_context()
+    client = fetch(Client, data["client_id"], field="client_id", active_only=True)
+    planned = plan_items(data["items"], data["starts_at"], refs=refs)
+    hours = {} if data.get("allow_outside_hours") else outside_hours(ctx, planned, refs)
+    return BookingPlan(data, status, ctx, client, planned, hours)
+
+
+def create_booking(actor: Actor, data: dict | None = None, series_id: str | None = None,
+                   refs: ReferenceRows | None = None, plan: BookingPlan | None = None) -> Booking:
+    """Book one or more services in sequence for a client; Conflict if anything is taken.
+
+    The booking comes back with ``written_items``: its items as just written.
+    ``plan``: made by ``plan_booking`` in the caller's own read snapshot (else one is read here).
+    """
+    if plan is None:
+        with read_snapshot():
+            plan = plan_booking(data, refs or ReferenceRows.current())
+    data, planned = plan.data, plan.planned
     with write_transaction():
-        assign_and_check(ctx, planned, hours=hours)
+        assign_and_check(plan.ctx, planned, hours=plan.hours)
         booking = Booking.create(
-            code=_new_code(), client=client, status=status, source=data.get("source") or "admin",
+            code=_new_code(), client=plan.client, status=plan.status, source=data.get("source") or "admin",
             comment=data.get("comment") or "", series=series_id, starts_at=planned[0].starts_at,
             ends_at=planned[-1].ends_at, total=sum(p.price for p in planned), created_by=actor.id)
         booking.written_items = _write_items(booking, planned, creating=True)
-        _history(actor, booking, "created", None, status, changes={"items": _items_summary(planned)})
+        _history(actor, booking, "created", None, plan.status, changes={"items": _items_summary(planned)})
     return booking
 
 

@@ -145,7 +145,7 @@ def book_walk_in(actor: Actor, data: dict, now: datetime | None = None) -> Kiosk
     client = _walk_in_client(actor, data.get("phone") or "", (data.get("first_name") or "").strip(), ctx)
     booking = create_booking(actor, {
         "client_id": client.id, "status": rules.ARRIVED, "source": "kiosk", "starts_at": data["starts_at"],
-        "items": [{"service_id": data["service_id"], "master_id": data["master_id"]}]}, ctx=ctx)
+        "items": [{"service_id": data["service_id"], "master_id": data["master_id"]}]})
     return _visit(Booking.get_by_id(booking.id), ctx)
 
 

@@ -52,7 +52,7 @@ def decide(request: OnlineRequest, ctx: SalonContext) -> OnlineRequest:
                 client = _client_for(request, ctx)
                 booking = create_booking(Actor.system(), {
                     "client_id": client.id, "starts_at": request.starts_at, "items": request.items,
-                    "source": "online", "status": "confirmed", "comment": request.comment}, ctx=ctx)
+                    "source": "online", "status": "confirmed", "comment": request.comment})
             request.status, request.client, request.booking, request.reason = "confirmed", client.id, booking.id, ""
         except (Conflict, InvalidInput) as exc:
             request.status, request.reason = NEEDS_ATTENTION, _reason(exc)
