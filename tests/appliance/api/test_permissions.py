@@ -164,3 +164,15 @@ def test_an_inactive_staff_member_is_signed_out(api, tokens, small_salon):
     staff_id = manager.get("/auth/me").json["id"]
     assert api.patch(f"/staff/{staff_id}", json={"active": False}).status_code == 200
     assert manager.get("/ping").status_code == 401
+
+
+def test_an_expired_token_is_refused_and_a_live_one_of_the_same_member_is_not(api, tokens, small_salon):
+    from appliance.services.auth import issue_token
+    from appliance.storage.models.catalogue import Staff
+
+    manager = Staff.get_by_id(api.as_(tokens["manager"]).get("/auth/me").json["id"])
+    expired = issue_token(manager, timedelta(seconds=-1)).token
+    live = issue_token(manager, timedelta(minutes=5)).token
+    response = api.as_(expired).get("/ping")
+    assert response.status_code == 401 and "expired" in response.json["error"]["message"]
+    assert api.as_(live).get("/ping").json["role"] == "manager"
