@@ -58,7 +58,7 @@ def plan_booking(data: dict, refs: ReferenceRows) -> BookingPlan:
 
 
 def create_booking(actor: Actor, data: dict | None = None, series_id: str | None = None,
-                   refs: ReferenceRows | None = None, plan: BookingPlan | None = None) -> Booking:
+                   plan: BookingPlan | None = None) -> Booking:
     """Book one or more services in sequence for a client; Conflict if anything is taken.
 
     The booking comes back with ``written_items``: its items as just written.
@@ -66,7 +66,7 @@ def create_booking(actor: Actor, data: dict | None = None, series_id: str | None
     """
     if plan is None:
         with read_snapshot():
-            plan = plan_booking(data, refs or ReferenceRows.current())
+            plan = plan_booking(data, ReferenceRows.current())
     data, planned = plan.data, plan.planned
     with write_transaction():
         assign_and_check(plan.ctx, planned, hours=plan.hours)
@@ -136,20 +136,21 @@ def update_booking(actor: Actor, booking_id: str, changes: dict) -> Booking:
     existing item; existing items left out are removed), comment, client_id
     and allow_outside_hours.
     """
-    refs = ReferenceRows.current()
-    ctx = refs.salon_context()
-    booking = fetch(Booking, booking_id)
-    if booking.status in rules.FINAL:
-        raise Conflict(f"a {booking.status} booking cannot be changed", code="booking_final")
-    current = active_items(booking)
-    own_ids = {i.id for i in current}
-    specs = changes.get("items") or _specs_of(current)
-    for index, spec in enumerate(specs):
-        if spec.get("id") and spec["id"] not in own_ids:
-            raise InvalidInput(f"items.{index}.id", "is not an item of this booking")
-    start = changes.get("starts_at") or booking.starts_at
-    planned = plan_items(specs, start, refs=refs)
-    hours = {} if changes.get("allow_outside_hours") else outside_hours(ctx, planned, refs)
+    with read_snapshot():
+        refs = ReferenceRows.current()
+        ctx = refs.salon_context()
+        booking = fetch(Booking, booking_id)
+        if booking.status in rules.FINAL:
+            raise Conflict(f"a {booking.status} booking cannot be changed", code="booking_final")
+        current = active_items(booking)
+        own_ids = {i.id for i in current}
+        specs = changes.get("items") or _specs_of(current)
+        for index, spec in enumerate(specs):
+            if spec.get("id") and spec["id"] not in own_ids:
+                raise InvalidInput(f"items.{index}.id", "is not an item of this booking")
+        start = changes.get("starts_at") or booking.starts_at
+        planned = plan_items(specs, start, refs=refs)
+        hours = {} if changes.get("allow_outside_hours") else outside_hours(ctx, planned, refs)
     with write_transaction():
         assign_and_check(ctx, planned, exclude_booking=booking.id, hours=hours)
         before = {"starts_at": booking.starts_at.isoformat(), "items": _items_summary(current)}

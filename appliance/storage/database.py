@@ -1,5 +1,6 @@
 """The box's SQLite database: one file in the data folder, WAL mode, foreign keys on."""
 import threading
+from contextlib import nullcontext
 
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
@@ -127,5 +128,6 @@ def read_snapshot():
     one that finds another process's commit since the last drops the connection's
     page cache: a run of lookups under a busy writer re-read the same pages again
     and again. Only reads belong inside: a write here could fail on a stale snapshot.
+    Inside a transaction already, its reads see one state anyway: no savepoint is opened.
     """
-    return database.atomic("DEFERRED")
+    return nullcontext() if database.in_transaction() else database.atomic("DEFERRED")

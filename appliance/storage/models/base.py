@@ -121,11 +121,6 @@ def from_json_value(field, value):
 
 
 @lru_cache(maxsize=None)
-def _field_names(model) -> tuple:
-    return tuple(f.name for f in model._meta.sorted_fields)
-
-
-@lru_cache(maxsize=None)
 def _money_fields(model) -> tuple:
     return tuple(f for f in model._meta.sorted_fields if isinstance(f, MoneyField))
 
@@ -156,7 +151,7 @@ class SyncedModel(BaseModel):
         an insert from an update: new rows go through ``create()`` (which
         forces the insert) and a plain ``save()`` must update an existing row.
         """
-        changed = list(_field_names(type(self))) if force_insert else sorted(f.name for f in self.dirty_fields)
+        changed = list(self._meta.sorted_field_names) if force_insert else sorted(f.name for f in self.dirty_fields)
         # Inside a transaction already (the usual case) a savepoint would add two statements.
         with nullcontext() if database.in_transaction() else database.atomic():
             self.rev = (self.rev or 0) + 1
