@@ -28,17 +28,21 @@ PRAGMAS = {
     # After the log starts again from its beginning, the file is cut back to this size.
     "journal_size_limit": 64 * 1024 * 1024,
 }
-# A writing process checkpoints after this many of its own commits, holding the write turn while
-# the file is synced (so not after every commit). A booking adds about 20 pages to the log: with
-# three workers booking without a pause, the log stays near 10 MB at most.
+# A writing process checkpoints after this many of its own commits (not after every one: each
+# checkpoint syncs the file twice). A booking adds about 20 pages to the log.
 CHECKPOINT_EVERY = 50
+# A checkpoint that found the log longer than this (in pages; 8 MB) has the next one run inside
+# the write turn, so that the log can start again from its beginning (see BoxDatabase.commit).
+LONG_LOG_FRAMES = 2048
 
 
 class BoxDatabase(SqliteDatabase):
     """SQLite whose transactions wait for their write turn in a queue (see writer_turns)."""
 
-    def __init__(self, path: str, **kwargs):
+    def __init__(self, path: str, long_log_frames: int = LONG_LOG_FRAMES, **kwargs):
         super().__init__(path, **kwargs)
+        self.long_log_frames = long_log_frames
+        self._log_was_long = False
         in_memory = path == ":memory:" or path.startswith("file::memory:")
         wait_limit = PRAGMAS["busy_timeout"] / 1000
         self.turns = None if in_memory else WriterTurns(path + ".writers", wait_limit)
@@ -68,26 +72,40 @@ class BoxDatabase(SqliteDatabase):
             if self.is_closed() or not self.connection().in_transaction:
                 self._give_back()
             raise
+        after_turn = False
         try:
             if getattr(self._holding, "turn", False):  # a write, not a read snapshot
                 self._commits += 1  # counted inside the turn: no two threads at once
-                if self._commits % CHECKPOINT_EVERY == 0:
-                    # Inside the turn, so that no writer appends while the log is copied back:
-                    # a checkpoint racing the other writers never reaches the end of the log,
-                    # SQLite can then never start the log again from its beginning, and under
-                    # steady booking the WAL grew past 1 GB in half a minute.
-                    self.checkpoint()
+                if self._log_was_long:
+                    # Inside the turn no writer appends while the log is copied back, so the copy
+                    # reaches its end and the next writer starts the log from its beginning. Racing
+                    # the writers it never would: under steady booking the WAL grew past 1 GB in
+                    # half a minute. Tried again on each commit until it catches up (another
+                    # process's checkpoint running at the same time makes it skip).
+                    pages = self.checkpoint()
+                    self._log_was_long = pages is None or pages[1] < pages[0]
+                elif self._commits % CHECKPOINT_EVERY == 0:
+                    after_turn = True
         finally:
             self._give_back()
+        if after_turn:
+            # After the turn: the copy and its two syncs (milliseconds, more on an SD card) used to
+            # keep every writer waiting, and left a tenth of the CPU idle under steady booking.
+            pages = self.checkpoint()
+            self._log_was_long = pages is not None and pages[0] > self.long_log_frames
 
-    def checkpoint(self) -> None:
-        """Copy the WAL back into the database file, without waiting for readers."""
+    def checkpoint(self) -> tuple[int, int] | None:
+        """Copy the WAL back into the database file, without waiting for readers.
+
+        Returns (pages in the log, pages of it now copied), or None if it could not run.
+        """
         if self.is_closed() or self.connection().in_transaction:
-            return
+            return None
         try:
-            self.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            _, log, copied = self.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         except OperationalError:
-            pass  # another process is checkpointing right now; the next turn will do
+            return None  # another process is checkpointing right now
+        return log, copied
 
     def rollback(self):
         """ROLLBACK, then let the next writer in."""
