@@ -3,13 +3,14 @@ import secrets
 from dataclasses import dataclass
 
 from appliance.domain import booking_rules as rules
-from appliance.services.audit import audit
+from appliance.services.audit import audit_statement
 from appliance.services.booking_plan import PlannedItem, assign_and_check, outside_hours, plan_items
 from appliance.services.clients import record_visit
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
 from appliance.services.reference_rows import ReferenceRows
+from appliance.storage import statements
 from appliance.storage.database import database, read_snapshot, write_transaction
 from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
 from appliance.storage.models.clients import Client
@@ -24,10 +25,18 @@ _CODE_IN_USE = ("SELECT 1 FROM booking WHERE code = ? AND status NOT IN ({}) LIM
 def _new_code() -> str:
     """A six-digit code no open booking holds (the kiosk and the phone use it)."""
     for _ in range(50):
-        code = f"{secrets.randbelow(900000) + 100000}"
-        if database.execute_sql(_CODE_IN_USE, [code, *rules.FINAL]).fetchone() is None:
+        code = _code_candidate()
+        if not _code_in_use(code):
             return code
     raise RuntimeError("no free booking code")
+
+
+def _code_candidate() -> str:
+    return f"{secrets.randbelow(900000) + 100000}"
+
+
+def _code_in_use(code: str) -> bool:
+    return database.execute_sql(_CODE_IN_USE, [code, *rules.FINAL]).fetchone() is not None
 
 
 @dataclass(frozen=True)
@@ -67,26 +76,45 @@ def create_booking(actor: Actor, data: dict | None = None, series_id: str | None
     if plan is None:
         with read_snapshot():
             plan = plan_booking(data, ReferenceRows.current())
-    data, planned = plan.data, plan.planned
+    placed = _placement(plan.planned)
+    booking, writes = _booking_writes(actor, plan, series_id, _code_candidate())
     with write_transaction():
-        assign_and_check(plan.ctx, planned, hours=plan.hours)
-        booking = Booking.create(
-            code=_new_code(), client=plan.client, status=plan.status, source=data.get("source") or "admin",
-            comment=data.get("comment") or "", series=series_id, starts_at=planned[0].starts_at,
-            ends_at=planned[-1].ends_at, total=sum(p.price for p in planned), created_by=actor.id)
-        booking.written_items = _write_items(booking, planned, creating=True)
-        _history(actor, booking, "created", None, plan.status, changes={"items": _items_summary(planned)})
+        assign_and_check(plan.ctx, plan.planned, hours=plan.hours)
+        if _placement(plan.planned) != placed or _code_in_use(booking.code):
+            # A room or equipment was picked under the lock, or the code was taken meanwhile.
+            booking, writes = _booking_writes(actor, plan, series_id, _new_code())
+        writes.run()
     return booking
 
 
-def _write_items(booking: Booking, planned: list[PlannedItem], creating: bool = False) -> list[BookingItem]:
+def _placement(planned: list[PlannedItem]) -> list[tuple]:
+    return [(p.room_id, p.equipment_id) for p in planned]
+
+
+def _booking_writes(actor: Actor, plan: BookingPlan, series_id: str | None, code: str):
+    """The new booking, its items and history as rows, and their INSERTs (built before the write turn)."""
+    data, planned, writes = plan.data, plan.planned, statements.PreparedWrites()
+    booking = Booking.prepare_create(
+        writes, code=code, client=plan.client, status=plan.status, source=data.get("source") or "admin",
+        comment=data.get("comment") or "", series=series_id, starts_at=planned[0].starts_at,
+        ends_at=planned[-1].ends_at, total=sum(p.price for p in planned), created_by=actor.id)
+    booking.written_items = [BookingItem.prepare_create(writes, booking=booking, **_item_values(p)) for p in planned]
+    _prepare_history(writes, actor, booking, "created", None, plan.status,
+                     changes={"items": _items_summary(planned)})
+    return booking, writes
+
+
+def _item_values(p: PlannedItem) -> dict:
+    return dict(position=p.index, service=p.service, master=p.master, room=p.room_id, equipment=p.equipment_id,
+                starts_at=p.starts_at, ends_at=p.ends_at, busy_until=p.busy_until, price=p.price, active=True)
+
+
+def _write_items(booking: Booking, planned: list[PlannedItem]) -> list[BookingItem]:
     """Insert or update the planned items, deactivate the dropped ones; the active items in order."""
-    existing = {} if creating else {i.id: i for i in BookingItem.select().where(BookingItem.booking == booking)}
+    existing = {i.id: i for i in BookingItem.select().where(BookingItem.booking == booking)}
     kept, written = set(), []
     for p in planned:
-        values = dict(position=p.index, service=p.service, master=p.master, room=p.room_id,
-                      equipment=p.equipment_id, starts_at=p.starts_at, ends_at=p.ends_at,
-                      busy_until=p.busy_until, price=p.price, active=True)
+        values = _item_values(p)
         row = existing.get(p.item_id) if p.item_id else None
         if row is None:
             row = BookingItem.create(booking=booking, **values)
@@ -111,10 +139,16 @@ def _items_summary(items) -> list[dict]:
 
 
 def _history(actor, booking, kind, from_status, to_status, reason="", changes=None) -> None:
-    BookingEvent.create(booking=booking, kind=kind, from_status=from_status, to_status=to_status,
-                        reason=reason, changes=changes or {}, actor_kind=actor.kind, actor_id=actor.id)
-    audit(actor, f"booking.{kind}", "booking", booking.id,
-          {"from": from_status, "to": to_status, **(changes or {})}, note=reason or None)
+    writes = statements.PreparedWrites()
+    _prepare_history(writes, actor, booking, kind, from_status, to_status, reason, changes)
+    writes.run()
+
+
+def _prepare_history(writes, actor, booking, kind, from_status, to_status, reason="", changes=None) -> None:
+    BookingEvent.prepare_create(writes, booking=booking, kind=kind, from_status=from_status, to_status=to_status,
+                                reason=reason, changes=changes or {}, actor_kind=actor.kind, actor_id=actor.id)
+    writes.add(audit_statement(actor, f"booking.{kind}", "booking", booking.id,
+                               {"from": from_status, "to": to_status, **(changes or {})}, note=reason or None))
 
 
 def active_items(booking: Booking) -> list[BookingItem]:

@@ -151,11 +151,37 @@ def insert_row(instance) -> None:
     instance._dirty.clear()
 
 
-def insert_values(model, data: dict):
-    """INSERT one row of ``model`` from ``data`` (field name -> value; absent fields are NULL); its rowid."""
+def insert_statement(model, data: dict) -> tuple[str, list]:
+    """The INSERT of one row of ``model`` from ``data`` (absent fields are NULL), values converted now."""
     dialect = type(_db()).__name__
     fields, plain, sql = _insert_sql(model, dialect, data.get(model._meta.primary_key.name) is not None)
-    return _db().execute_sql(sql, _table(model, dialect).values(data, fields, plain)).lastrowid
+    return sql, _table(model, dialect).values(data, fields, plain)
+
+
+def insert_values(model, data: dict):
+    """INSERT one row of ``model`` from ``data`` (field name -> value; absent fields are NULL); its rowid."""
+    return _db().execute_sql(*insert_statement(model, data)).lastrowid
+
+
+class PreparedWrites:
+    """Statements built and converted before a write transaction, run inside it in order.
+
+    The write turn is then held for the SQL alone: building rows, their outbox
+    snapshots and JSON took most of a booking's time under the lock.
+    """
+
+    def __init__(self):
+        self.statements = []
+
+    def add(self, statement: tuple[str, list]) -> None:
+        """Queue one (sql, params)."""
+        self.statements.append(statement)
+
+    def run(self) -> None:
+        """Execute them all, in the caller's transaction."""
+        execute = _db().execute_sql
+        for sql, params in self.statements:
+            execute(sql, params)
 
 
 def update_row(instance) -> int:

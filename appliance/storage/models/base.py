@@ -28,7 +28,14 @@ class BaseModel(Model):
 
     @classmethod
     def create(cls, **values):
-        """Peewee's ``create``, with plain values placed straight into the row's data.
+        """Peewee's ``create``, with plain values placed straight into the row's data."""
+        row = cls.new(**values)
+        row.save(force_insert=True)
+        return row
+
+    @classmethod
+    def new(cls, **values):
+        """An unsaved row with its defaults and ``values``.
 
         Foreign keys still go through their accessors (they take a row or an id).
         """
@@ -41,7 +48,6 @@ class BaseModel(Model):
                 setattr(row, name, value)
             else:
                 row.__data__[name] = value
-        row.save(force_insert=True)
         return row
 
     def save(self, force_insert=False, only=None):
@@ -75,13 +81,14 @@ class ChangeLog(BaseModel):
 
     @classmethod
     def append(cls, entity: str, entity_id: str, changed: list, payload: dict, recorded_at: datetime) -> None:
-        """Add one upsert to the outbox (inside the change's own transaction).
+        """Add one upsert to the outbox (inside the change's own transaction)."""
+        statements.insert_values(cls, cls.upsert_values(entity, entity_id, changed, payload, recorded_at))
 
-        Straight to the compiled INSERT, without a row object: every synced save comes here.
-        """
-        statements.insert_values(cls, {"entity": entity, "entity_id": entity_id, "op": "upsert",
-                                       "changed": changed, "payload": payload, "schema": SCHEMA_VERSION,
-                                       "recorded_at": recorded_at})
+    @classmethod
+    def upsert_values(cls, entity: str, entity_id: str, changed: list, payload: dict, recorded_at: datetime) -> dict:
+        """The outbox row of one upsert, for the compiled INSERT: every synced save writes one."""
+        return {"entity": entity, "entity_id": entity_id, "op": "upsert", "changed": changed,
+                "payload": payload, "schema": SCHEMA_VERSION, "recorded_at": recorded_at}
 
 
 def _utc_iso(value: datetime) -> str:
@@ -144,6 +151,21 @@ class SyncedModel(BaseModel):
                 snap[field.name] = str(field.python_value(field.db_value(value)))
         return snap
 
+    @classmethod
+    def prepare_create(cls, writes: statements.PreparedWrites, **values) -> "SyncedModel":
+        """A new row as ``create`` makes it; its INSERT and outbox entry go to ``writes``, to run later."""
+        row = cls.new(**values)
+        row._prepare_insert(writes)
+        return row
+
+    def _prepare_insert(self, writes: statements.PreparedWrites) -> None:
+        self.rev = (self.rev or 0) + 1
+        self.updated_at = utc_now()
+        writes.add(statements.insert_statement(type(self), self.__data__))
+        writes.add(statements.insert_statement(ChangeLog, ChangeLog.upsert_values(
+            self._meta.table_name, self.id, list(self._meta.sorted_field_names), self.snapshot(), self.updated_at)))
+        self._dirty.clear()
+
     def save(self, force_insert=False, only=None):
         """Save and append the change to the outbox, atomically.
 
@@ -151,9 +173,14 @@ class SyncedModel(BaseModel):
         an insert from an update: new rows go through ``create()`` (which
         forces the insert) and a plain ``save()`` must update an existing row.
         """
-        changed = list(self._meta.sorted_field_names) if force_insert else sorted(f.name for f in self.dirty_fields)
         # Inside a transaction already (the usual case) a savepoint would add two statements.
         with nullcontext() if database.in_transaction() else database.atomic():
+            if force_insert and only is None:
+                writes = statements.PreparedWrites()
+                self._prepare_insert(writes)
+                writes.run()
+                return 1
+            changed = sorted(f.name for f in self.dirty_fields)
             self.rev = (self.rev or 0) + 1
             self.updated_at = utc_now()
             result = super().save(force_insert=force_insert, only=only)
