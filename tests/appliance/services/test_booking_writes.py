@@ -1,0 +1,71 @@
+"""A new booking's rows are built before the write lock: what is settled under it is still what is written."""
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from appliance.domain.wallclock import local_to_utc
+from appliance.services import bookings
+from appliance.storage.models.base import AuditLog, ChangeLog
+from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
+
+TZ = ZoneInfo("Asia/Tashkent")
+MONDAY = date(2026, 12, 7)
+
+
+def at(hour: int, minute: int = 0):
+    return local_to_utc(datetime.combine(MONDAY, time(hour, minute)), TZ)
+
+
+@pytest.fixture
+def book(small_salon, system):
+    """Book ``service`` with the first master at ``hour``:``minute``; the booking."""
+    def booking(service, hour, minute=0):
+        return bookings.create_booking(system, {
+            "client_id": small_salon["client"].id, "starts_at": at(hour, minute),
+            "items": [{"service_id": small_salon[service].id, "master_id": small_salon["masters"][0].id}]})
+    return booking
+
+
+def _outbox(entity_id: str) -> list[dict]:
+    return [row.payload for row in ChangeLog.select().where(ChangeLog.entity_id == entity_id).order_by(ChangeLog.seq)]
+
+
+def test_a_room_and_equipment_picked_under_the_lock_are_what_the_item_and_its_outbox_entry_hold(book, small_salon):
+    booking = book("laser", 10)
+
+    item, = BookingItem.select().where(BookingItem.booking == booking.id)
+    assert (item.room_id, item.equipment_id) == (small_salon["room"].id, small_salon["laser_unit"].id)
+    assert [(i.room_id, i.equipment_id) for i in booking.written_items] == [(item.room_id, item.equipment_id)]
+    entry, = _outbox(item.id)
+    assert (entry["room"], entry["equipment"]) == (item.room_id, item.equipment_id)
+    event, = BookingEvent.select().where(BookingEvent.booking == booking.id)
+    assert event.changes["items"][0]["room_id"] == small_salon["room"].id
+    # Written once: the rows first built without the room were never run.
+    assert Booking.select().count() == 1 and BookingItem.select().count() == 1
+    assert AuditLog.select().where(AuditLog.entity_id == booking.id).count() == 1
+
+
+def test_a_code_taken_before_the_write_is_replaced_in_the_row_and_its_outbox_entry(book, monkeypatch):
+    first = book("cut", 10)
+    candidates = iter([first.code, first.code, "654321"])
+    monkeypatch.setattr(bookings, "_code_candidate", lambda: next(candidates))
+
+    second = book("cut", 12)
+
+    assert second.code == "654321"
+    assert Booking.get_by_id(second.id).code == "654321"
+    assert [entry["code"] for entry in _outbox(second.id)] == ["654321"]
+    assert Booking.select().where(Booking.code == first.code).count() == 1
+    assert BookingItem.select().where(BookingItem.booking == second.id).count() == 1
+
+
+def test_every_row_of_a_new_booking_has_one_outbox_entry_of_revision_one(book):
+    booking = book("cut", 10)
+
+    item, = booking.written_items
+    event, = BookingEvent.select().where(BookingEvent.booking == booking.id)
+    for row in (booking, item, event):
+        entry, = _outbox(row.id)
+        assert entry == type(row).get_by_id(row.id).snapshot()
+        assert entry["rev"] == 1
