@@ -151,6 +151,11 @@ def insert_row(instance) -> None:
     instance._dirty.clear()
 
 
+def insert_columns(model) -> tuple:
+    """(fields, the type each stores as it is or None, INSERT sql) for a row with its key set."""
+    return _insert_sql(model, type(_db()).__name__, True)
+
+
 def insert_statement(model, data: dict) -> tuple[str, list]:
     """The INSERT of one row of ``model`` from ``data`` (absent fields are NULL), values converted now."""
     dialect = type(_db()).__name__

@@ -90,6 +90,20 @@ class ChangeLog(BaseModel):
         return {"entity": entity, "entity_id": entity_id, "op": "upsert", "changed": changed,
                 "payload": payload, "schema": SCHEMA_VERSION, "recorded_at": recorded_at}
 
+    @classmethod
+    def new_row_statement(cls, model, entity_id: str, payload: dict, recorded_at: datetime) -> tuple[str, list]:
+        """The INSERT of a new ``model`` row's upsert: every field changed, its list encoded once per model."""
+        fields, _, sql = statements.insert_columns(cls)
+        values = {"entity": model._meta.table_name, "entity_id": entity_id, "op": "upsert",
+                  "changed": _all_fields_changed(model), "payload": cls.payload.db_value(payload),
+                  "schema": SCHEMA_VERSION, "recorded_at": cls.recorded_at.db_value(recorded_at)}
+        return sql, [values.get(f.name) for f in fields]
+
+
+@lru_cache(maxsize=None)
+def _all_fields_changed(model) -> str:
+    return ChangeLog.changed.db_value(list(model._meta.sorted_field_names))
+
 
 def _utc_iso(value: datetime) -> str:
     if value.tzinfo is timezone.utc:
@@ -132,6 +146,11 @@ def _money_fields(model) -> tuple:
     return tuple(f for f in model._meta.sorted_fields if isinstance(f, MoneyField))
 
 
+@lru_cache(maxsize=None)
+def _money_flags(model) -> tuple:
+    return tuple(isinstance(f, MoneyField) for f in statements.insert_columns(model)[0])
+
+
 class SyncedModel(BaseModel):
     """A row that travels to the cloud: UUIDv7 id, revision, and an outbox entry per save."""
 
@@ -159,11 +178,30 @@ class SyncedModel(BaseModel):
         return row
 
     def _prepare_insert(self, writes: statements.PreparedWrites) -> None:
+        # One pass over the fields gives the INSERT's parameters and the outbox snapshot (as
+        # ``snapshot()`` makes it, money as the column reads it back): every new synced row comes here.
+        model = type(self)
         self.rev = (self.rev or 0) + 1
         self.updated_at = utc_now()
-        writes.add(statements.insert_statement(type(self), self.__data__))
-        writes.add(statements.insert_statement(ChangeLog, ChangeLog.upsert_values(
-            self._meta.table_name, self.id, list(self._meta.sorted_field_names), self.snapshot(), self.updated_at)))
+        fields, plain, sql = statements.insert_columns(model)
+        data, params, snap = self.__data__, [], {}
+        for field, kind, money in zip(fields, plain, _money_flags(model)):
+            value = data.get(field.name)
+            if value is None:
+                params.append(None)
+                snap[field.name] = None
+                continue
+            param = value if type(value) is kind else field.db_value(value)
+            params.append(param)
+            if money:
+                snap[field.name] = str(field.python_value(param))
+            else:
+                form = _JSON_FORMS.get(type(value))
+                snap[field.name] = value if form is None else form(value)
+        if model.snapshot is not SyncedModel.snapshot:  # a model that keeps a field out of the outbox
+            snap = self.snapshot()
+        writes.add((sql, params))
+        writes.add(ChangeLog.new_row_statement(model, self.id, snap, self.updated_at))
         self._dirty.clear()
 
     def save(self, force_insert=False, only=None):

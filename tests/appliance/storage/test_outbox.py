@@ -1,12 +1,18 @@
 """Every change to a synced row lands in the change log in the same transaction (SY1, SY3)."""
+import json
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from appliance.services.catalogue import create_category, create_service
 from appliance.services.staff import create_staff, update_staff
 from appliance.storage.database import database
 from appliance.storage.models.base import ChangeLog
+from appliance.storage.models.bookings import BookingItem
+from appliance.storage.statements import PreparedWrites, insert_columns
 from appliance.storage.models.catalogue import Service, ServiceCategory
 
 
@@ -55,3 +61,30 @@ def test_saving_a_row_that_does_not_exist_fails_loudly(salon, system):
     ghost = Service(id="00000000-0000-7000-8000-000000000000", name="x")
     with pytest.raises(LookupError):
         ghost.save()
+
+
+_instants = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1),
+                         timezones=st.sampled_from([timezone.utc, ZoneInfo("Asia/Tashkent"), ZoneInfo("Europe/Berlin")]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(price=st.decimals(min_value=0, max_value=10**9, places=2) | st.integers(0, 10**9).map(Decimal), starts=_instants, minutes=st.integers(1, 600),
+       room=st.none() | st.just("01a233b9-0000-7000-8000-000000000001"), active=st.booleans())
+def test_a_new_rows_outbox_payload_is_its_snapshot_and_the_insert_writes_its_values(app, price, starts, minutes,
+                                                                                   room, active):
+    # The INSERT's parameters and the payload come from one pass over the fields; both must be
+    # what the column conversion and snapshot() give on their own.
+    writes = PreparedWrites()
+    item = BookingItem.prepare_create(
+        writes, booking="b", position=0, service="s", master="m", room=room, equipment=None, starts_at=starts,
+        ends_at=starts + timedelta(minutes=minutes), busy_until=starts + timedelta(minutes=minutes),
+        price=price, active=active)
+    (insert_sql, params), (log_sql, log_params) = writes.statements
+    fields, _, sql = insert_columns(BookingItem)
+    assert insert_sql == sql
+    assert params == [f.db_value(item.__data__.get(f.name)) for f in fields]
+    log = dict(zip([f.name for f in insert_columns(ChangeLog)[0]], log_params))
+    assert json.loads(log["payload"]) == item.snapshot()
+    assert log["payload"] == ChangeLog.payload.db_value(item.snapshot())  # the same text, key order included
+    assert json.loads(log["changed"]) == list(BookingItem._meta.sorted_field_names)
+    assert (log["entity"], log["entity_id"], log["op"]) == ("booking_item", item.id, "upsert")
