@@ -81,14 +81,13 @@ class ChangeLog(BaseModel):
 
     @classmethod
     def append(cls, entity: str, entity_id: str, changed: list, payload: dict, recorded_at: datetime) -> None:
-        """Add one upsert to the outbox (inside the change's own transaction)."""
-        statements.insert_values(cls, cls.upsert_values(entity, entity_id, changed, payload, recorded_at))
+        """Add one upsert to the outbox (inside the change's own transaction).
 
-    @classmethod
-    def upsert_values(cls, entity: str, entity_id: str, changed: list, payload: dict, recorded_at: datetime) -> dict:
-        """The outbox row of one upsert, for the compiled INSERT: every synced save writes one."""
-        return {"entity": entity, "entity_id": entity_id, "op": "upsert", "changed": changed,
-                "payload": payload, "schema": SCHEMA_VERSION, "recorded_at": recorded_at}
+        Straight to the compiled INSERT, without a row object: every synced update comes here.
+        """
+        statements.insert_values(cls, {"entity": entity, "entity_id": entity_id, "op": "upsert",
+                                       "changed": changed, "payload": payload, "schema": SCHEMA_VERSION,
+                                       "recorded_at": recorded_at})
 
     @classmethod
     def new_row_statement(cls, model, entity_id: str, payload: dict, recorded_at: datetime) -> tuple[str, list]:
