@@ -222,5 +222,5 @@ def test_the_wal_stays_small_while_several_processes_write_without_a_pause(db_pa
         wal = Path(db_path + "-wal").stat().st_size  # the file keeps its largest size: a high-water mark
         assert Note.select().count() == 4500
     db.close()
-    # 4,500 commits of one to two pages each: 18-36 MB of log if it never started again.
-    assert wal < 6_000_000, f"WAL grew to {wal} bytes"
+    # 4,500 commits of one to two pages each: 18-36 MB of log if it never started again (56 MB seen).
+    assert wal < 12_000_000, f"WAL grew to {wal} bytes"
