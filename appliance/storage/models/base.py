@@ -141,17 +141,16 @@ def from_json_value(field, value):
 
 
 @lru_cache(maxsize=None)
-def _money_fields(model) -> tuple:
-    return tuple(f for f in model._meta.sorted_fields if isinstance(f, MoneyField))
-
-
-@lru_cache(maxsize=None)
-def _money_flags(model) -> tuple:
-    return tuple(isinstance(f, MoneyField) for f in statements.insert_columns(model)[0])
+def _outbox_forms(model) -> tuple:
+    """Per field, in column order: (is money, goes to the outbox)."""
+    return tuple((isinstance(f, MoneyField), f.name not in model.kept_on_box) for f in model._meta.sorted_fields)
 
 
 class SyncedModel(BaseModel):
     """A row that travels to the cloud: UUIDv7 id, revision, and an outbox entry per save."""
+
+    # Fields that never leave the box in the outbox (Staff: the password hash).
+    kept_on_box: tuple = ()
 
     id = CharField(primary_key=True, max_length=36, default=new_id)
     rev = IntegerField(default=0)
@@ -161,12 +160,12 @@ class SyncedModel(BaseModel):
 
     def snapshot(self) -> dict:
         """The row as JSON-ready data, foreign keys by id; money as the column reads it back ("150000.00")."""
-        data = self.__data__
-        snap = {name: json_value(data.get(name)) for name in self._meta.sorted_field_names}
-        for field in _money_fields(type(self)):
-            value = data.get(field.name)
-            if value is not None:
-                snap[field.name] = str(field.python_value(field.db_value(value)))
+        data, snap = self.__data__, {}
+        for field, (money, sent) in zip(self._meta.sorted_fields, _outbox_forms(type(self))):
+            if sent:
+                value = data.get(field.name)
+                snap[field.name] = (str(field.python_value(field.db_value(value))) if money and value is not None
+                                    else json_value(value))
         return snap
 
     @classmethod
@@ -182,23 +181,19 @@ class SyncedModel(BaseModel):
         model = type(self)
         self.rev = (self.rev or 0) + 1
         self.updated_at = utc_now()
-        fields, plain, sql = statements.insert_columns(model)
+        fields, plain, sql = statements.insert_columns(model)  # the columns in sorted_fields order
         data, params, snap = self.__data__, [], {}
-        for field, kind, money in zip(fields, plain, _money_flags(model)):
+        for field, kind, (money, sent) in zip(fields, plain, _outbox_forms(model)):
             value = data.get(field.name)
-            if value is None:
-                params.append(None)
-                snap[field.name] = None
-                continue
-            param = value if type(value) is kind else field.db_value(value)
+            param = value if value is None or type(value) is kind else field.db_value(value)
             params.append(param)
-            if money:
+            if not sent:
+                continue
+            if money and param is not None:
                 snap[field.name] = str(field.python_value(param))
             else:
                 form = _JSON_FORMS.get(type(value))
                 snap[field.name] = value if form is None else form(value)
-        if model.snapshot is not SyncedModel.snapshot:  # a model that keeps a field out of the outbox
-            snap = self.snapshot()
         writes.add((sql, params))
         writes.add(ChangeLog.new_row_statement(model, self.id, snap, self.updated_at))
         self._dirty.clear()

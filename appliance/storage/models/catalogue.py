@@ -38,11 +38,7 @@ class Staff(SyncedModel):
     locale = CharField(max_length=8, default="ru")
     active = BooleanField(default=True)
 
-    def snapshot(self) -> dict:
-        """Never let a password hash leave the box."""
-        data = super().snapshot()
-        data.pop("password_hash", None)
-        return data
+    kept_on_box = ("password_hash",)  # never let a password hash leave the box
 
 
 class ServiceCategory(SyncedModel):
