@@ -68,10 +68,10 @@ def print_profile(seeded: Seeded, first_free_day) -> None:
     for label, ms, calls in stages:
         print(f"    {label:<52} {ms:6.2f} ms  ({calls:.2f} calls/query)")
     rows, text = profiling.request_costs(seeded, first_free_day)
-    print("\n  profile - requests in-process (Flask test client, no HTTP server; DB opened and closed per request):")
+    print("\n  profile - requests in-process (Flask test client, no HTTP server; the connection kept open):")
     for name, cpu, statements in rows:
-        print(f"    {name:<16} {cpu:6.2f} ms CPU/request, {statements:.1f} SQL queries/request "
-              "(+ 5 pragmas per connect)")
+        print(f"    {name:<16} {cpu:6.2f} ms CPU/request, {statements:.1f} SQL statements/request "
+              "(BEGIN and COMMIT included)")
     print("\n  cProfile of POST /bookings in-process (box code only, cumulative CPU; ~3-4x profiler overhead):")
     print("    " + text.strip().replace("\n", "\n    "))
     from appliance.storage.database import database

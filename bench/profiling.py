@@ -21,22 +21,20 @@ from slot_search import random_starts
 
 @contextmanager
 def counting_statements():
-    """Count queries sent through peewee (its pragmas on connect bypass execute_sql: not counted)."""
+    """Count the statements SQLite runs on this thread's connection (BEGIN and COMMIT included)."""
     from appliance.storage.database import database
 
     counter = {"n": 0}
-    db = database.obj
-    original = db.execute_sql
 
-    def counted(sql, params=None, *args, **kwargs):
+    def counted(sql):
         counter["n"] += 1
-        return original(sql, params, *args, **kwargs)
 
-    db.execute_sql = counted
+    connection = database.connection()
+    connection.set_trace_callback(counted)
     try:
         yield counter
     finally:
-        db.execute_sql = original
+        connection.set_trace_callback(None)
 
 
 def slot_stages(seeded: Seeded, queries: int = 100) -> tuple[float, list[tuple[str, float, float]]]:
@@ -98,7 +96,7 @@ def request_costs(seeded: Seeded, first_free_day, requests: int = 200, top: int 
     """Per-request CPU and statements of ping and booking in-process; and a profile of the booking path.
 
     Bookings go to ``first_free_day`` onwards, which must hold no bookings.
-    The database is closed between requests exactly as the app does.
+    The connection stays open between requests, as the app keeps it.
     """
     from appliance.app import create_app
     from appliance.storage.database import database

@@ -122,19 +122,26 @@ def _session_actor():
 def _parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.mimetype == "application/json":
         raise UnsupportedMediaType("send the body as application/json")
-    raw = request.get_data(cache=False)
+    raw = request.get_data(cache=False) or b""
+    if b"NaN" in raw or b"Infinity" in raw:
+        # By the letter of JSON: pydantic's parser (the same one) also takes NaN and Infinity, and
+        # nothing else JSON refuses, so only a body with those words is parsed twice.
+        _check_json_syntax(raw)
     try:
-        # Syntax first, by the letter of JSON: pydantic's own parser would also take NaN and Infinity.
+        # Strict: JSON types must match the document ("5" is not an integer, 1 is not a boolean).
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            _check_json_syntax(raw)  # its message says where
+            raise BadRequest("the body is not valid JSON") from None
+        raise validation_error(exc) from None
+
+
+def _check_json_syntax(raw: bytes) -> None:
+    try:
         from_json(raw, allow_inf_nan=False)
     except ValueError as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}") from None
-    try:
-        # Strict: JSON types must match the document ("5" is not an integer, 1 is not a boolean).
-        return model.model_validate_json(raw or b"", strict=True)
-    except ValidationError as exc:
-        if any(e["type"] == "json_invalid" for e in exc.errors()):
-            raise BadRequest("the body is not valid JSON") from None
-        raise validation_error(exc) from None
 
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:

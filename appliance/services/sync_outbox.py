@@ -7,7 +7,8 @@ position of that ack is kept in ``sync_state`` in the box's own database.
 import json
 
 from appliance.storage.database import database
-from appliance.storage.models.base import ChangeLog, SyncState, json_value, utc_now
+from appliance.storage.fields import json_value
+from appliance.storage.models.base import ChangeLog, SyncState, utc_now
 from sync.messages import change_text
 
 _PENDING = ("SELECT seq, entity, entity_id, op, changed, payload, schema, recorded_at FROM change_log "

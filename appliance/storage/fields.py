@@ -1,6 +1,6 @@
 """Column types for exact money, UTC instants and JSON on SQLite."""
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 from peewee import Field, IntegerField, TextField
@@ -113,3 +113,20 @@ class QuantityField(IntegerField):
         amount = Decimal(value).scaleb(-QUANTITY_SCALE)
         whole = amount.quantize(Decimal(1))
         return whole if whole == amount else amount.normalize()
+
+
+def utc_iso(value: datetime) -> str:
+    """An aware instant as JSON shows it: ISO 8601 in UTC with a Z ('2026-12-03T09:00:00Z')."""
+    if value.tzinfo is timezone.utc:
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+# By exact type: this runs for every field of every change written to the outbox.
+JSON_FORMS = {Decimal: str, datetime: utc_iso, date: date.isoformat, time: time.isoformat}
+
+
+def json_value(value):
+    """A field value as plain JSON: decimals and times as ISO strings."""
+    form = JSON_FORMS.get(type(value))
+    return value if form is None else form(value)

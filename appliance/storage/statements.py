@@ -12,7 +12,7 @@ text column, an int into an integer column).
 from dataclasses import dataclass
 from functools import lru_cache
 
-from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField
+from peewee import AutoField, CharField, ForeignKeyField, IntegerField, TextField, __exception_wrapper__
 
 from appliance.storage.database import database
 
@@ -29,10 +29,10 @@ def _quote(name: str) -> str:
     return f"{opening}{name}{closing}"
 
 
-def _plain_type(field):
+def plain_type(field):
     """The Python type a field stores unconverted, or None when it converts."""
     if type(field) is ForeignKeyField:
-        return _plain_type(field.rel_field)
+        return plain_type(field.rel_field)
     return _PLAIN.get(type(field))
 
 
@@ -67,7 +67,7 @@ class _Table:
 def _table(model, dialect) -> _Table:
     fields = tuple(model._meta.sorted_fields)
     return _Table(fields, ", ".join(_quote(f.column_name) for f in fields), _quote(model._meta.table_name),
-                  _db().param, tuple(_plain_type(f) for f in fields))
+                  _db().param, tuple(plain_type(f) for f in fields))
 
 
 def _compiled(model) -> _Table:
@@ -184,9 +184,12 @@ class PreparedWrites:
 
     def run(self) -> None:
         """Execute them all, in the caller's transaction."""
-        execute = _db().execute_sql
-        for sql, params in self.statements:
-            execute(sql, params)
+        # On one cursor of the connection: peewee's execute_sql adds a debug-log check, query hooks
+        # and a new cursor per statement. Its exception wrapper still gives peewee's errors.
+        with __exception_wrapper__:
+            cursor = _db().connection().cursor()
+            for sql, params in self.statements:
+                cursor.execute(sql, params)
 
 
 def update_row(instance) -> int:

@@ -1,15 +1,15 @@
 """Base models: ids, timestamps, and the change log written with every synced change."""
 from contextlib import nullcontext
-from functools import lru_cache
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from peewee import AutoField, BooleanField, CharField, DateField, ForeignKeyField, IntegerField, Model, TextField
+from peewee import AutoField, BooleanField, CharField, DateField, IntegerField, Model, TextField
 
 from appliance.domain.ids import new_id
 from appliance.storage import statements
 from appliance.storage.database import database
-from appliance.storage.fields import JsonField, MoneyField, UtcDateTimeField
+from appliance.storage.fields import JsonField, MoneyField, UtcDateTimeField, utc_text
+from appliance.storage.models import new_rows
 
 SCHEMA_VERSION = 2  # version of the payloads in the change log (SY6): sync.schemas
 
@@ -35,20 +35,8 @@ class BaseModel(Model):
 
     @classmethod
     def new(cls, **values):
-        """An unsaved row with its defaults and ``values``.
-
-        Foreign keys still go through their accessors (they take a row or an id).
-        """
-        row = cls(__no_default__=1)
-        row.__data__ = cls._meta.get_default_dict()
-        fields = cls._meta.fields
-        for name, value in values.items():
-            field = fields.get(name)
-            if field is None or isinstance(field, ForeignKeyField):
-                setattr(row, name, value)
-            else:
-                row.__data__[name] = value
-        return row
+        """An unsaved row with its defaults and ``values`` (a foreign key takes a row or an id)."""
+        return new_rows.new_row(cls, values)
 
     def save(self, force_insert=False, only=None):
         """Write the whole row with a statement compiled once per model (see storage.statements).
@@ -89,36 +77,6 @@ class ChangeLog(BaseModel):
                                        "changed": changed, "payload": payload, "schema": SCHEMA_VERSION,
                                        "recorded_at": recorded_at})
 
-    @classmethod
-    def new_row_statement(cls, model, entity_id: str, payload: dict, recorded_at: datetime) -> tuple[str, list]:
-        """The INSERT of a new ``model`` row's upsert: every field changed, its list encoded once per model."""
-        fields, _, sql = statements.insert_columns(cls)
-        values = {"entity": model._meta.table_name, "entity_id": entity_id, "op": "upsert",
-                  "changed": _all_fields_changed(model), "payload": cls.payload.db_value(payload),
-                  "schema": SCHEMA_VERSION, "recorded_at": cls.recorded_at.db_value(recorded_at)}
-        return sql, [values.get(f.name) for f in fields]
-
-
-@lru_cache(maxsize=None)
-def _all_fields_changed(model) -> str:
-    return ChangeLog.changed.db_value(list(model._meta.sorted_field_names))
-
-
-def _utc_iso(value: datetime) -> str:
-    if value.tzinfo is timezone.utc:
-        return value.replace(tzinfo=None).isoformat() + "Z"
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-# By exact type: this runs for every field of every change written to the outbox.
-_JSON_FORMS = {Decimal: str, datetime: _utc_iso, date: date.isoformat, time: time.isoformat}
-
-
-def json_value(value):
-    """A field value as plain JSON: decimals and times as ISO strings."""
-    form = _JSON_FORMS.get(type(value))
-    return value if form is None else form(value)
-
 
 # Kept by the box itself when a row comes down from the cloud: its own revision counter and
 # the password hash, which never leaves the box.
@@ -140,12 +98,6 @@ def from_json_value(field, value):
     return value
 
 
-@lru_cache(maxsize=None)
-def _outbox_forms(model) -> tuple:
-    """Per field, in column order: (is money, goes to the outbox)."""
-    return tuple((isinstance(f, MoneyField), f.name not in model.kept_on_box) for f in model._meta.sorted_fields)
-
-
 class SyncedModel(BaseModel):
     """A row that travels to the cloud: UUIDv7 id, revision, and an outbox entry per save."""
 
@@ -160,13 +112,7 @@ class SyncedModel(BaseModel):
 
     def snapshot(self) -> dict:
         """The row as JSON-ready data, foreign keys by id; money as the column reads it back ("150000.00")."""
-        data, snap = self.__data__, {}
-        for field, (money, sent) in zip(self._meta.sorted_fields, _outbox_forms(type(self))):
-            if sent:
-                value = data.get(field.name)
-                snap[field.name] = (str(field.python_value(field.db_value(value))) if money and value is not None
-                                    else json_value(value))
-        return snap
+        return new_rows.insert_and_snapshot(type(self), self.__data__)[2]
 
     @classmethod
     def prepare_create(cls, writes: statements.PreparedWrites, **values) -> "SyncedModel":
@@ -176,26 +122,19 @@ class SyncedModel(BaseModel):
         return row
 
     def _prepare_insert(self, writes: statements.PreparedWrites) -> None:
-        # One pass over the fields gives the INSERT's parameters and the outbox snapshot (as
-        # ``snapshot()`` makes it, money as the column reads it back): every new synced row comes here.
-        model = type(self)
-        self.rev = (self.rev or 0) + 1
-        self.updated_at = utc_now()
-        fields, plain, sql = statements.insert_columns(model)  # the columns in sorted_fields order
-        data, params, snap = self.__data__, [], {}
-        for field, kind, (money, sent) in zip(fields, plain, _outbox_forms(model)):
-            value = data.get(field.name)
-            param = value if value is None or type(value) is kind else field.db_value(value)
-            params.append(param)
-            if not sent:
-                continue
-            if money and param is not None:
-                snap[field.name] = str(field.python_value(param))
-            else:
-                form = _JSON_FORMS.get(type(value))
-                snap[field.name] = value if form is None else form(value)
+        # Every new synced row comes here: its INSERT's parameters and its outbox snapshot come
+        # from one pass over the columns (new_rows), the outbox entry from a template per model.
+        model, data = type(self), self.__data__
+        data["rev"] = (data.get("rev") or 0) + 1
+        data["updated_at"] = now = utc_now()
+        sql, params, snap = new_rows.insert_and_snapshot(model, data)
         writes.add((sql, params))
-        writes.add(ChangeLog.new_row_statement(model, self.id, snap, self.updated_at))
+        log_sql, log_params, at_id, at_payload, at_recorded = new_rows.outbox_template(ChangeLog, model)
+        log_params = log_params.copy()
+        log_params[at_id] = data["id"]
+        log_params[at_payload] = ChangeLog.payload.db_value(snap)
+        log_params[at_recorded] = utc_text(now)
+        writes.add((log_sql, log_params))
         self._dirty.clear()
 
     def save(self, force_insert=False, only=None):

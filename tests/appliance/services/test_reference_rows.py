@@ -36,17 +36,12 @@ def book(small_salon, system):
 
 @pytest.fixture
 def statements_sent():
-    """Every SQL statement the database is sent while the test runs."""
-    sent, db = [], database.obj
-    original = db.execute_sql
-
-    def recording(sql, params=None, *args, **kwargs):
-        sent.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    db.execute_sql = recording
+    """Every SQL statement SQLite runs on this thread's connection while the test runs."""
+    sent = []
+    connection = database.connection()
+    connection.set_trace_callback(sent.append)
     yield sent
-    db.execute_sql = original
+    connection.set_trace_callback(None)
 
 
 def _tables_read(sent) -> set:
