@@ -43,35 +43,41 @@ def _resource(resource: dict) -> tuple[str, list]:
     return name, list(ids)
 
 
-def _item_query(column: str, ids: list, start: datetime, end: datetime, exclude_booking: str | None):
-    """Booking items of active bookings holding a resource over [start, end)."""
+def _item_query(column: str, ids: list, window: tuple, exclude_booking: str | None):
+    """Booking items of active bookings holding a resource over the window (see _window_texts)."""
     sql = (f"SELECT 'booking', i.booking_id, i.{column}, i.starts_at, i.busy_until FROM booking_item i "
            f"JOIN booking b ON b.id = i.booking_id WHERE i.{column} IN ({_marks(ids)}) AND i.active = 1 "
            f"AND b.status IN ({_marks(HOLDING)}) AND i.starts_at < ? AND i.starts_at > ? AND i.busy_until > ?")
-    params = [*ids, *HOLDING, utc_text(end), utc_text(start - MAX_ITEM_SPAN), utc_text(start)]
+    params = [*ids, *HOLDING, *window]
     if exclude_booking:
         sql += " AND i.booking_id != ?"
         params.append(exclude_booking)
     return sql, params
 
 
-def _event_query(column: str, ids: list, start: datetime, end: datetime, exclude_event: str | None):
-    """Scheduled group events holding a resource over [start, end)."""
+def _event_query(column: str, ids: list, window: tuple, exclude_event: str | None):
+    """Scheduled group events holding a resource over the window."""
     sql = (f"SELECT 'group_event', id, {column}, starts_at, busy_until FROM group_event "
            f"WHERE {column} IN ({_marks(ids)}) AND active = 1 AND status = 'scheduled' "
            "AND starts_at < ? AND starts_at > ? AND busy_until > ?")
-    params = [*ids, utc_text(end), utc_text(start - MAX_ITEM_SPAN), utc_text(start)]
+    params = [*ids, *window]
     if exclude_event:
         sql += " AND id != ?"
         params.append(exclude_event)
     return sql, params
 
 
-def _block_query(column: str, ids: list, start: datetime, end: datetime):
-    """Blocked time of a resource over [start, end)."""
+def _block_query(column: str, ids: list, window: tuple):
+    """Blocked time of a resource over the window."""
     sql = (f"SELECT 'time_block', id, {column}, starts_at, ends_at FROM time_block "
            f"WHERE {column} IN ({_marks(ids)}) AND active = 1 AND starts_at < ? AND ends_at > ?")
-    return sql, [*ids, utc_text(end), utc_text(start)]
+    end, _, start = window
+    return sql, [*ids, end, start]
+
+
+def _window_texts(start: datetime, end: datetime) -> tuple[str, str, str]:
+    """[start, end) as the columns compare it: (end, earliest start of what can reach start, start)."""
+    return utc_text(end), utc_text(start - MAX_ITEM_SPAN), utc_text(start)
 
 
 def occupations(start, end, exclude_booking=None, exclude_event=None, **resource):
@@ -83,9 +89,10 @@ def occupations(start, end, exclude_booking=None, exclude_event=None, **resource
     """
     name, ids = _resource(resource)
     column = _COLUMN[name]
-    parts = (_item_query(column, ids, start, end, exclude_booking),
-             _event_query(column, ids, start, end, exclude_event),
-             _block_query("staff_id" if name == "master" else column, ids, start, end))
+    window = _window_texts(start, end)
+    parts = (_item_query(column, ids, window, exclude_booking),
+             _event_query(column, ids, window, exclude_event),
+             _block_query("staff_id" if name == "master" else column, ids, window))
     sql = " UNION ALL ".join(part for part, _ in parts)
     params = [value for _, values in parts for value in values]
     return [(r[0], r[1], r[2], _instant(r[3]), _instant(r[4]))

@@ -41,7 +41,8 @@ def utc_text(moment: datetime) -> str:
     """
     if moment.tzinfo is not timezone.utc:
         moment = moment.astimezone(timezone.utc)
-    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # In UTC the text always ends "+00:00": slicing it off is one call fewer than replace(tzinfo=None).
+    return moment.isoformat(" ", "microseconds")[:-6]
 
 
 class UtcDateTimeField(Field):
@@ -84,7 +85,14 @@ class JsonField(TextField):
 
     def python_value(self, value):
         """JSON text -> Python value."""
-        return None if value is None else json.loads(value)
+        if value is None:
+            return None
+        # Most lists and maps on a row are empty (tags, extra phones, consents): no parser needed.
+        if value == "[]":
+            return []
+        if value == "{}":
+            return {}
+        return json.loads(value)
 
 
 QUANTITY_SCALE = 3  # stock is kept to 1/1000 of its base unit (0.001 ml, 0.001 g, 0.001 pcs)

@@ -8,7 +8,7 @@ from peewee import AutoField, BooleanField, CharField, DateField, IntegerField, 
 from appliance.domain.ids import new_id
 from appliance.storage import statements
 from appliance.storage.database import database
-from appliance.storage.fields import JsonField, MoneyField, UtcDateTimeField, utc_text
+from appliance.storage.fields import JsonField, MoneyField, UtcDateTimeField
 from appliance.storage.models import new_rows
 
 SCHEMA_VERSION = 2  # version of the payloads in the change log (SY6): sync.schemas
@@ -126,14 +126,14 @@ class SyncedModel(BaseModel):
         # from one pass over the columns (new_rows), the outbox entry from a template per model.
         model, data = type(self), self.__data__
         data["rev"] = (data.get("rev") or 0) + 1
-        data["updated_at"] = now = utc_now()
+        data["updated_at"] = utc_now()
         sql, params, snap = new_rows.insert_and_snapshot(model, data)
         writes.add((sql, params))
         log_sql, log_params, at_id, at_payload, at_recorded = new_rows.outbox_template(ChangeLog, model)
         log_params = log_params.copy()
         log_params[at_id] = data["id"]
         log_params[at_payload] = ChangeLog.payload.db_value(snap)
-        log_params[at_recorded] = utc_text(now)
+        log_params[at_recorded] = params[new_rows.column_index(model, "updated_at")]
         writes.add((log_sql, log_params))
         self._dirty.clear()
 

@@ -77,6 +77,12 @@ def insert_plan(model) -> tuple[tuple, str]:
     return tuple(columns), sql
 
 
+@lru_cache(maxsize=None)
+def column_index(model, name: str) -> int:
+    """Where the column ``name`` sits in ``model``'s INSERT parameters."""
+    return [column[0] for column in insert_plan(model)[0]].index(name)
+
+
 def iso_from_utc_text(text: str) -> str:
     """The outbox form of an instant ('…T…[.ffffff]Z', as isoformat gives it) from its column text."""
     if text.endswith(".000000"):

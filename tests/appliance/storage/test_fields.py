@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from appliance.storage.fields import UtcDateTimeField, utc_text
+from appliance.storage.fields import JsonField, UtcDateTimeField, utc_text
 
 ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=5)), timezone(timedelta(hours=-9, minutes=-30))])
 INSTANTS = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES)
@@ -29,3 +29,11 @@ def test_stored_text_sorts_as_the_instants_do(a, b):
 def test_a_naive_datetime_is_refused():
     with pytest.raises(ValueError, match="naive"):
         UtcDateTimeField().db_value(datetime(2026, 12, 1, 10, 0))
+
+
+def test_empty_json_reads_back_as_a_fresh_list_or_map_each_time():
+    field = JsonField()
+    first, second = field.python_value("[]"), field.python_value("[]")
+    first.append("vip")
+    assert second == [] and field.python_value("[]") == [] and field.python_value("{}") == {}
+    assert field.python_value('["vip"]') == ["vip"] and field.python_value("null") is None
