@@ -12,6 +12,7 @@ from appliance.services.lookup import fetch
 from appliance.services.reference_rows import ReferenceRows
 from appliance.storage import statements
 from appliance.storage.database import database, read_snapshot, write_transaction
+from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
 from appliance.storage.models.clients import Client
 
@@ -93,14 +94,15 @@ def _placement(planned: list[PlannedItem]) -> list[tuple]:
 
 def _booking_writes(actor: Actor, plan: BookingPlan, series_id: str | None, code: str):
     """The new booking, its items and history as rows, and their INSERTs (built before the write turn)."""
-    data, planned, writes = plan.data, plan.planned, statements.PreparedWrites()
+    data, planned, writes, now = plan.data, plan.planned, statements.PreparedWrites(), utc_now()
     booking = Booking.prepare_create(
-        writes, code=code, client=plan.client, status=plan.status, source=data.get("source") or "admin",
+        writes, now, code=code, client=plan.client, status=plan.status, source=data.get("source") or "admin",
         comment=data.get("comment") or "", series=series_id, starts_at=planned[0].starts_at,
         ends_at=planned[-1].ends_at, total=sum(p.price for p in planned), created_by=actor.id)
-    booking.written_items = [BookingItem.prepare_create(writes, booking=booking, **_item_values(p)) for p in planned]
+    booking.written_items = [BookingItem.prepare_create(writes, now, booking=booking, **_item_values(p))
+                             for p in planned]
     _prepare_history(writes, actor, booking, "created", None, plan.status,
-                     changes={"items": _items_summary(planned)})
+                     changes={"items": _items_summary(planned)}, now=now)
     return booking, writes
 
 
@@ -144,11 +146,13 @@ def _history(actor, booking, kind, from_status, to_status, reason="", changes=No
     writes.run()
 
 
-def _prepare_history(writes, actor, booking, kind, from_status, to_status, reason="", changes=None) -> None:
-    BookingEvent.prepare_create(writes, booking=booking, kind=kind, from_status=from_status, to_status=to_status,
+def _prepare_history(writes, actor, booking, kind, from_status, to_status, reason="", changes=None,
+                     now=None) -> None:
+    BookingEvent.prepare_create(writes, now, booking=booking, kind=kind, from_status=from_status, to_status=to_status,
                                 reason=reason, changes=changes or {}, actor_kind=actor.kind, actor_id=actor.id)
     writes.add(audit_statement(actor, f"booking.{kind}", "booking", booking.id,
-                               {"from": from_status, "to": to_status, **(changes or {})}, note=reason or None))
+                               {"from": from_status, "to": to_status, **(changes or {})}, note=reason or None,
+                               at=now))
 
 
 def active_items(booking: Booking) -> list[BookingItem]:

@@ -41,8 +41,20 @@ def utc_text(moment: datetime) -> str:
     """
     if moment.tzinfo is not timezone.utc:
         moment = moment.astimezone(timezone.utc)
-    # In UTC the text always ends "+00:00": slicing it off is one call fewer than replace(tzinfo=None).
-    return moment.isoformat(" ", "microseconds")[:-6]
+    text = _RECENT_TEXTS.get(moment)
+    if text is None:
+        # In UTC the text always ends "+00:00": slicing it off is one call fewer than replace(tzinfo=None).
+        text = moment.isoformat(" ", "microseconds")[:-6]
+        if len(_RECENT_TEXTS) >= RECENT_TEXTS_KEPT:
+            _RECENT_TEXTS.clear()
+        _RECENT_TEXTS[moment] = text
+    return text
+
+
+# The same instants are written again and again (a booking's start is its first item's start, one
+# clock reading stamps every row of a change), and formatting one takes C's printf: a few are kept.
+RECENT_TEXTS_KEPT = 256
+_RECENT_TEXTS: dict = {}
 
 
 class UtcDateTimeField(Field):

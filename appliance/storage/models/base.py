@@ -115,18 +115,24 @@ class SyncedModel(BaseModel):
         return new_rows.insert_and_snapshot(type(self), self.__data__)[2]
 
     @classmethod
-    def prepare_create(cls, writes: statements.PreparedWrites, **values) -> "SyncedModel":
-        """A new row as ``create`` makes it; its INSERT and outbox entry go to ``writes``, to run later."""
+    def prepare_create(cls, writes: statements.PreparedWrites, now: datetime | None = None,
+                       **values) -> "SyncedModel":
+        """A new row as ``create`` makes it; its INSERT and outbox entry go to ``writes``, to run later.
+
+        ``now``: when it is created (one clock reading for the rows of one change).
+        """
+        if now is not None:
+            values.setdefault("created_at", now)
         row = cls.new(**values)
-        row._prepare_insert(writes)
+        row._prepare_insert(writes, now)
         return row
 
-    def _prepare_insert(self, writes: statements.PreparedWrites) -> None:
+    def _prepare_insert(self, writes: statements.PreparedWrites, now: datetime | None = None) -> None:
         # Every new synced row comes here: its INSERT's parameters and its outbox snapshot come
         # from one pass over the columns (new_rows), the outbox entry from a template per model.
         model, data = type(self), self.__data__
         data["rev"] = (data.get("rev") or 0) + 1
-        data["updated_at"] = utc_now()
+        data["updated_at"] = now or utc_now()
         sql, params, snap = new_rows.insert_and_snapshot(model, data)
         writes.add((sql, params))
         log_sql, log_params, at_id, at_payload, at_recorded = new_rows.outbox_template(ChangeLog, model)

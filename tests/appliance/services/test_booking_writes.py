@@ -6,7 +6,7 @@ import pytest
 
 from appliance.domain.wallclock import local_to_utc
 from appliance.services import bookings
-from appliance.storage.models.base import AuditLog, ChangeLog
+from appliance.storage.models.base import AuditLog, ChangeLog, utc_now
 from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
 
 TZ = ZoneInfo("Asia/Tashkent")
@@ -69,3 +69,17 @@ def test_every_row_of_a_new_booking_has_one_outbox_entry_of_revision_one(book):
         entry, = _outbox(row.id)
         assert entry == type(row).get_by_id(row.id).snapshot()
         assert entry["rev"] == 1
+
+
+def test_one_clock_reading_stamps_every_row_of_a_new_booking(book):
+    before = utc_now()
+    booking = book("cut", 11)
+    item, = BookingItem.select().where(BookingItem.booking == booking.id)
+    event, = BookingEvent.select().where(BookingEvent.booking == booking.id)
+    audit, = AuditLog.select().where(AuditLog.entity_id == booking.id)
+    stored = Booking.get_by_id(booking.id)
+    stamps = {stored.created_at, stored.updated_at, item.created_at, item.updated_at, event.created_at,
+              event.updated_at, audit.at}
+    stamps |= {entry.recorded_at for entry in ChangeLog.select().where(
+        ChangeLog.entity_id.in_([booking.id, item.id, event.id]))}
+    assert len(stamps) == 1 and before <= stamps.pop() <= utc_now()

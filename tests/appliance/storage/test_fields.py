@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from appliance.storage.fields import JsonField, UtcDateTimeField, utc_text
+from appliance.storage.fields import RECENT_TEXTS_KEPT, JsonField, UtcDateTimeField, utc_text
 
 ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=5)), timezone(timedelta(hours=-9, minutes=-30))])
 INSTANTS = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES)
@@ -37,3 +37,13 @@ def test_empty_json_reads_back_as_a_fresh_list_or_map_each_time():
     first.append("vip")
     assert second == [] and field.python_value("[]") == [] and field.python_value("{}") == {}
     assert field.python_value('["vip"]') == ["vip"] and field.python_value("null") is None
+
+
+def test_kept_texts_are_of_the_instant_whatever_its_zone_and_survive_a_full_memo():
+    moment = datetime(2026, 12, 7, 5, 30, 0, 250, tzinfo=timezone.utc)
+    assert utc_text(moment) == "2026-12-07 05:30:00.000250"
+    assert utc_text(moment.astimezone(timezone(timedelta(hours=5)))) == "2026-12-07 05:30:00.000250"
+    for minute in range(RECENT_TEXTS_KEPT + 5):  # past the memo's size: it starts again
+        later = moment + timedelta(minutes=minute)
+        assert utc_text(later) == later.strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert utc_text(moment) == "2026-12-07 05:30:00.000250"
