@@ -19,8 +19,9 @@ SKIP, MONEY, INSTANT, AS_JSON = range(4)
 
 @lru_cache(maxsize=None)
 def row_defaults(model) -> tuple[dict, tuple, dict]:
-    """(static defaults, (name, callable) defaults, foreign key name -> the key it holds) of ``model``."""
+    """(static defaults, (name, callable) defaults, foreign key name -> (related model, its key)) of ``model``."""
     meta = model._meta
+    # The two tables peewee's own get_default_dict reads (tests compare a new row with peewee's).
     keys = {f.name: (f.rel_model, f.rel_field.name) for f in meta.sorted_fields if isinstance(f, ForeignKeyField)}
     return dict(meta._default_by_name), tuple(meta._default_callable_list), keys
 
