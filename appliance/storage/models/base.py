@@ -112,7 +112,7 @@ class SyncedModel(BaseModel):
 
     def snapshot(self) -> dict:
         """The row as JSON-ready data, foreign keys by id; money as the column reads it back ("150000.00")."""
-        return new_rows.insert_and_snapshot(type(self), self.__data__)[2]
+        return new_rows.snapshot(type(self), self.__data__)
 
     @classmethod
     def prepare_create(cls, writes: statements.PreparedWrites, now: datetime | None = None,

@@ -102,17 +102,33 @@ def insert_and_snapshot(model, data: dict) -> tuple[str, list, dict]:
         value = data.get(name)
         param = value if value is None or type(value) is kind else convert(value)
         params.append(param)
-        if form is SKIP or param is None:
-            if form is not SKIP:
-                snap[name] = None
-        elif form is MONEY:
-            snap[name] = str(read_back(param))  # as the column reads it back: "150000.00"
-        elif form is INSTANT:
-            snap[name] = iso_from_utc_text(param)
-        else:
-            shown = JSON_FORMS.get(type(value))
-            snap[name] = value if shown is None else shown(value)
+        if form is not SKIP:
+            snap[name] = _shown(form, value, param, read_back)
     return sql, params, snap
+
+
+def snapshot(model, data: dict) -> dict:
+    """The outbox snapshot of a ``model`` row's ``data`` alone (an update's: its UPDATE converts on its own)."""
+    snap = {}
+    for name, kind, convert, read_back, form in insert_plan(model)[0]:
+        if form is SKIP:
+            continue
+        value = data.get(name)
+        # Only money and instants are shown from their column form; the rest needs no conversion.
+        param = convert(value) if form in (MONEY, INSTANT) and value is not None else value
+        snap[name] = _shown(form, value, param, read_back)
+    return snap
+
+
+def _shown(form, value, param, read_back):
+    if param is None:
+        return None
+    if form is MONEY:
+        return str(read_back(param))  # as the column reads it back: "150000.00"
+    if form is INSTANT:
+        return iso_from_utc_text(param)
+    shown = JSON_FORMS.get(type(value))
+    return value if shown is None else shown(value)
 
 
 @lru_cache(maxsize=None)
@@ -126,4 +142,3 @@ def outbox_template(change_log, model) -> tuple[str, list, int, int, int]:
                 "schema": change_log.schema.default}
     return (sql, [constant.get(n) for n in names], names.index("entity_id"), names.index("payload"),
             names.index("recorded_at"))
-
