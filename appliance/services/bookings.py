@@ -11,7 +11,7 @@ from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
 from appliance.services.reference_rows import ReferenceRows
 from appliance.storage import statements
-from appliance.storage.database import database, read_snapshot, write_transaction
+from appliance.storage.database import database, read_snapshot, write_together, write_transaction
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking, BookingEvent, BookingItem
 from appliance.storage.models.clients import Client
@@ -78,14 +78,18 @@ def create_booking(actor: Actor, data: dict | None = None, series_id: str | None
         with read_snapshot():
             plan = plan_booking(data, ReferenceRows.current())
     placed = _placement(plan.planned)
-    booking, writes = _booking_writes(actor, plan, series_id, _code_candidate())
-    with write_transaction():
+    prepared = _booking_writes(actor, plan, series_id, _code_candidate())
+
+    def write():
+        booking, writes = prepared
         assign_and_check(plan.ctx, plan.planned, hours=plan.hours)
         if _placement(plan.planned) != placed or _code_in_use(booking.code):
             # A room or equipment was picked under the lock, or the code was taken meanwhile.
             booking, writes = _booking_writes(actor, plan, series_id, _new_code())
         writes.run()
-    return booking
+        return booking
+
+    return write_together(write)
 
 
 def _placement(planned: list[PlannedItem]) -> list[tuple]:

@@ -4,6 +4,7 @@ from contextlib import nullcontext
 
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
+from appliance.storage.shared_commits import QueuedTooLong, SharedCommits
 from appliance.storage.writer_turns import WaitedTooLong, WriterTurns
 
 # Models bind to this proxy; create_app or a CLI command points it at a file.
@@ -48,6 +49,7 @@ class BoxDatabase(SqliteDatabase):
         self.turns = None if in_memory else WriterTurns(path + ".writers", wait_limit)
         self._holding = threading.local()
         self._commits = 0
+        self.shared_commits = SharedCommits(self, lambda: self.atomic("IMMEDIATE"), wait_limit)
 
     def begin(self, lock_type=None):
         """BEGIN, once this thread's write turn has come."""
@@ -137,6 +139,23 @@ def write_transaction():
     other process can write between the check and the insert.
     """
     return database.atomic("IMMEDIATE")
+
+
+def write_together(work):
+    """``work()`` in a write transaction (BEGIN IMMEDIATE) that other threads' writes may share.
+
+    Under steady writing one transaction carries the work of every thread of the process
+    that queued meanwhile, each under its own savepoint (see shared_commits); ``work`` may
+    run on another thread, so it uses only the database and what it was given.
+    """
+    shared = getattr(database.obj, "shared_commits", None)
+    if shared is None:
+        with write_transaction():
+            return work()
+    try:
+        return shared.run(work)
+    except QueuedTooLong as exc:
+        raise OperationalError(f"database is locked: {exc}") from None
 
 
 def read_snapshot():

@@ -1,0 +1,142 @@
+"""Group commit: writes that threads of one process queue up meanwhile share one transaction.
+
+Under steady booking every write transaction pays the same fixed price: the write turn, a
+page cache that another process's commit has made stale, the commit's log frames (the last
+leaf page of each table and index, written again by every transaction) and the log's locks.
+A thread that gets here while another thread of its process holds the turn queues its work;
+the next thread through takes every queued piece into one transaction, each under a savepoint
+of its own. A piece that fails (a clash, bad input) is rolled back to its savepoint and its
+error raised in the thread that queued it; the others commit. Nobody hears of success before
+the commit has happened.
+
+Work must use only the database and what it was given: it may run on another thread, outside
+the request that queued it.
+"""
+import copy
+import os
+import threading
+import time
+from collections import deque
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+
+class QueuedTooLong(Exception):
+    """No transaction took the queued work within the wait limit; nothing of it was written."""
+
+
+class _Piece:
+    __slots__ = ("work", "taken", "done", "result", "error")
+
+    def __init__(self, work: Callable):
+        self.work = work
+        self.taken = False  # a transaction has it: its outcome will come, whatever the wait
+        self.done = False
+        self.result = None
+        self.error = None
+
+
+class SharedCommits:
+    """One queue of writes per process for one database."""
+
+    def __init__(self, database, transaction: Callable, wait_limit: float):
+        self._database = database
+        self._transaction = transaction
+        self.wait_limit = wait_limit
+        self._pid = None
+        self._starting = threading.Lock()
+        self._start_in_this_process()
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Run ``work()`` in a write transaction, maybe shared with other threads' work; its result.
+
+        Inside a transaction already, ``work`` runs there, under a savepoint of its own.
+        QueuedTooLong if no transaction took it within ``wait_limit`` seconds.
+        """
+        if self._database.in_transaction():
+            with self._database.atomic():
+                return work()
+        if self._pid != os.getpid():
+            self._start_in_this_process()
+        piece = _Piece(work)
+        if self._wait_to_lead(piece):
+            try:
+                self._run_queued()
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._turn.notify_all()
+        if piece.error is not None:
+            raise piece.error
+        return piece.result
+
+    def _wait_to_lead(self, piece: _Piece) -> bool:
+        """Queue ``piece``; True once this thread is to run the queue, False once another has run it."""
+        deadline = time.monotonic() + self.wait_limit
+        with self._turn:
+            self._queue.append(piece)
+            while self._leading and not piece.done:
+                left = deadline - time.monotonic()
+                if left <= 0 and not piece.taken:
+                    self._queue.remove(piece)
+                    raise QueuedTooLong(f"no write transaction within {self.wait_limit:g} s")
+                self._turn.wait(left if left > 0 and not piece.taken else None)
+            if piece.done:
+                return False
+            self._leading = True
+            return True
+
+    def _run_queued(self) -> None:
+        taken = []
+        try:
+            with self._transaction():
+                # Taken once the write turn has come: what queued while this thread waited joins in.
+                with self._turn:
+                    taken.extend(self._queue)
+                    self._queue.clear()
+                    for piece in taken:
+                        piece.taken = True
+                for piece in taken:
+                    self._run_piece(piece)
+        except BaseException as exc:  # BEGIN or COMMIT failed: none of the pieces was written
+            if not taken:
+                self._give_up_queue(exc)
+            for piece in taken:
+                piece.result, piece.error = None, _own_copy(exc)
+        finally:
+            for piece in taken:
+                piece.done = True
+
+    def _give_up_queue(self, exc: BaseException) -> None:
+        # BEGIN failed (no write turn within the limit): what waited as long fails with it.
+        with self._turn:
+            for piece in self._queue:
+                piece.error, piece.done = _own_copy(exc), True
+            self._queue.clear()
+
+    def _run_piece(self, piece: _Piece) -> None:
+        execute = self._database.execute_sql
+        execute("SAVEPOINT shared_piece")
+        try:
+            piece.result = piece.work()
+        except Exception as exc:
+            execute("ROLLBACK TO shared_piece")
+            piece.error = exc
+        execute("RELEASE shared_piece")
+
+    def _start_in_this_process(self) -> None:
+        # A forked child inherits the parent's lock as it stood at the fork: it starts afresh.
+        with self._starting:
+            if self._pid == os.getpid():
+                return
+            self._turn = threading.Condition(threading.Lock())
+            self._queue = deque()
+            self._leading = False
+            self._pid = os.getpid()
+
+
+def _own_copy(exc: BaseException) -> BaseException:
+    # One failure raised in several threads at once: each raises an instance of its own, so that
+    # one thread's traceback is not written into another's.
+    return copy.copy(exc)

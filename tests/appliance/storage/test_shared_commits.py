@@ -1,0 +1,220 @@
+"""Group commit: work queued by several threads shares one transaction, and each piece's fate is its own."""
+import sqlite3
+import threading
+import time
+
+import pytest
+from peewee import IntegerField, Model, OperationalError, TextField
+
+from appliance.storage.database import PRAGMAS, BoxDatabase
+from appliance.storage.shared_commits import QueuedTooLong, SharedCommits
+
+
+class Entry(Model):
+    who = TextField()
+    n = IntegerField()
+
+
+class Clash(Exception):
+    """What a piece raises when its rule refuses it (a Conflict in the booking engine)."""
+
+
+@pytest.fixture
+def box(tmp_path):
+    """A box database file with an ``entry`` table, its models bound; the path beside it."""
+    path = str(tmp_path / "box.sqlite")
+    db = BoxDatabase(path, pragmas=PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
+    with db.bind_ctx([Entry]):
+        db.create_tables([Entry])
+        yield db, path
+    db.close()
+
+
+class CountedTransactions:
+    """The write transaction SharedCommits is given, counting how many were opened."""
+
+    def __init__(self, db):
+        self.db = db
+        self.opened = 0
+
+    def __call__(self):
+        self.opened += 1
+        return self.db.atomic("IMMEDIATE")
+
+
+def _entries(path) -> list[tuple]:
+    with sqlite3.connect(path) as con:
+        return sorted(con.execute("SELECT who, n FROM entry"))
+
+
+def _held_write_lock(path):
+    """Another connection holding SQLite's write lock (as the sync agent or a CLI could)."""
+    con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    con.execute("BEGIN IMMEDIATE")
+    return con
+
+
+def _in_threads(shared, works: dict) -> dict:
+    """Run each named work through ``shared`` in a thread of its own; name -> result or exception."""
+    outcomes = {}
+
+    def run(name, work):
+        try:
+            outcomes[name] = shared.run(work)
+        except BaseException as exc:  # noqa: B036 - the test looks at whatever came back
+            outcomes[name] = exc
+
+    threads = [threading.Thread(target=run, args=item) for item in works.items()]
+    for t in threads:
+        t.start()
+    return threads, outcomes
+
+
+def _wait_until(condition, limit=10.0):
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.005)
+
+
+def _writer(who, n=1):
+    def work():
+        Entry.create(who=who, n=n)
+        return f"{who} written"
+    return work
+
+
+def test_work_queued_meanwhile_shares_one_transaction(box):
+    db, path = box
+    counted = CountedTransactions(db)
+    shared = SharedCommits(db, counted, wait_limit=10)
+    blocker = _held_write_lock(path)
+    threads, outcomes = _in_threads(shared, {f"t{i}": _writer(f"t{i}") for i in range(5)})
+    # One thread leads and waits for the lock; the other four queue behind it.
+    _wait_until(lambda: len(shared._queue) == 5)
+    blocker.execute("COMMIT")
+    blocker.close()
+    for t in threads:
+        t.join(10)
+    assert outcomes == {f"t{i}": f"t{i} written" for i in range(5)}
+    assert counted.opened == 1
+    assert _entries(path) == [(f"t{i}", 1) for i in range(5)]
+
+
+def test_a_refused_piece_is_rolled_back_alone_and_its_thread_hears_why(box):
+    db, path = box
+    counted = CountedTransactions(db)
+    shared = SharedCommits(db, counted, wait_limit=10)
+
+    def refused():
+        Entry.create(who="refused", n=1)  # written, then undone with its savepoint
+        raise Clash("master already booked")
+
+    blocker = _held_write_lock(path)
+    threads, outcomes = _in_threads(shared, {"a": _writer("a"), "refused": refused, "b": _writer("b")})
+    _wait_until(lambda: len(shared._queue) == 3)
+    blocker.execute("COMMIT")
+    blocker.close()
+    for t in threads:
+        t.join(10)
+    assert isinstance(outcomes["refused"], Clash) and str(outcomes["refused"]) == "master already booked"
+    assert outcomes["a"] == "a written" and outcomes["b"] == "b written"
+    assert counted.opened == 1
+    assert _entries(path) == [("a", 1), ("b", 1)]
+
+
+def test_a_refused_commit_fails_every_piece_and_writes_nothing(tmp_path):
+    path = str(tmp_path / "box.sqlite")
+    db = BoxDatabase(path, pragmas=PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE")
+    db.execute_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    # Checked at COMMIT, not at the statement: every piece runs, then the COMMIT is refused.
+    db.execute_sql("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER "
+                   "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)")
+    shared = SharedCommits(db, CountedTransactions(db), wait_limit=10)
+
+    def child(parent_id):
+        return lambda: db.execute_sql("INSERT INTO child (parent_id) VALUES (?)", (parent_id,)).lastrowid
+
+    blocker = _held_write_lock(path)
+    threads, outcomes = _in_threads(shared, {"good": child(None), "dangling": child(99)})
+    _wait_until(lambda: len(shared._queue) == 2)
+    blocker.execute("COMMIT")
+    blocker.close()
+    for t in threads:
+        t.join(10)
+    assert all(isinstance(o, Exception) and "FOREIGN KEY" in str(o) for o in outcomes.values()), outcomes
+    assert outcomes["good"] is not outcomes["dangling"]  # each thread raises an instance of its own
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM child").fetchone() == (0,)
+    # The database is usable again: the next piece commits.
+    assert isinstance(shared.run(child(None)), int)
+    db.close()
+
+
+def test_work_no_transaction_takes_in_time_is_given_up_unwritten(box):
+    db, path = box
+    shared = SharedCommits(db, CountedTransactions(db), wait_limit=0.3)
+    release = threading.Event()
+
+    def slow():
+        Entry.create(who="slow", n=1)
+        release.wait(10)
+        return "slow written"
+
+    first, first_outcome = _in_threads(shared, {"slow": slow})
+    _wait_until(lambda: shared._leading and not shared._queue)  # taken: it runs now
+    began = time.monotonic()
+    with pytest.raises(QueuedTooLong):
+        shared.run(_writer("late"))
+    assert 0.25 <= time.monotonic() - began < 5
+    release.set()
+    first[0].join(10)
+    assert first_outcome == {"slow": "slow written"}
+    assert _entries(path) == [("slow", 1)]
+    assert not shared._queue
+
+
+def test_when_the_write_lock_never_comes_every_queued_piece_fails(tmp_path):
+    path = str(tmp_path / "box.sqlite")
+    db = BoxDatabase(path, pragmas={**PRAGMAS, "busy_timeout": 200}, check_same_thread=False,
+                     lock_type="IMMEDIATE")
+    with db.bind_ctx([Entry]):
+        db.create_tables([Entry])
+        shared = SharedCommits(db, CountedTransactions(db), wait_limit=10)
+        blocker = _held_write_lock(path)
+        threads, outcomes = _in_threads(shared, {"a": _writer("a"), "b": _writer("b")})
+        for t in threads:
+            t.join(10)
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        assert all(isinstance(o, OperationalError) and "locked" in str(o) for o in outcomes.values()), outcomes
+        assert not shared._queue and not shared._leading
+        assert shared.run(_writer("after")) == "after written"
+    assert _entries(path) == [("after", 1)]
+    db.close()
+
+
+def test_inside_a_transaction_work_runs_there_under_its_own_savepoint(box):
+    db, path = box
+    counted = CountedTransactions(db)
+    shared = SharedCommits(db, counted, wait_limit=10)
+    def refused():
+        Entry.create(who="undone", n=1)
+        raise Clash("no")
+
+    with db.atomic("IMMEDIATE"):
+        Entry.create(who="outer", n=1)
+        assert shared.run(_writer("inner")) == "inner written"
+        with pytest.raises(Clash):
+            shared.run(refused)
+    assert counted.opened == 0
+    assert _entries(path) == [("inner", 1), ("outer", 1)]
+
+
+def test_a_lone_writer_commits_at_once(box):
+    db, path = box
+    counted = CountedTransactions(db)
+    shared = SharedCommits(db, counted, wait_limit=10)
+    assert [shared.run(_writer(f"w{i}", i)) for i in range(3)] == ["w0 written", "w1 written", "w2 written"]
+    assert counted.opened == 3
+    assert _entries(path) == [("w0", 0), ("w1", 1), ("w2", 2)]
