@@ -19,6 +19,10 @@ PRAGMAS = {
     # crash and only the last ones on power loss, at a fraction of FULL's cost.
     "synchronous": "normal",
     "cache_size": -16000,
+    # Savepoints' undo pages (and sorts' scratch tables) in memory, not in files: with temporary
+    # files each savepoint that changed a page created, wrote, closed and deleted one in /var/tmp,
+    # and every booking runs under a savepoint (shared_commits).
+    "temp_store": "memory",
     # No memory map (SQLite's default): whenever another connection has committed, SQLite
     # unmaps the whole file before its next read and faults every page in again. With
     # writers in several processes that is nearly every request: two lookups took 2.7 ms
