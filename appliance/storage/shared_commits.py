@@ -26,6 +26,10 @@ class QueuedTooLong(Exception):
     """No transaction took the queued work within the wait limit; nothing of it was written."""
 
 
+class _Refused(Exception):
+    """A piece alone in its transaction failed: roll the transaction back."""
+
+
 class _Piece:
     __slots__ = ("work", "taken", "done", "result", "error")
 
@@ -97,8 +101,13 @@ class SharedCommits:
                     self._queue.clear()
                     for piece in taken:
                         piece.taken = True
-                for piece in taken:
-                    self._run_piece(piece)
+                if len(taken) == 1:
+                    self._run_alone(taken[0])
+                else:
+                    for piece in taken:
+                        self._run_piece(piece)
+        except _Refused:
+            pass  # the lone piece failed: its transaction is rolled back, its error kept
         except BaseException as exc:  # BEGIN or COMMIT failed: none of the pieces was written
             if not taken:
                 self._give_up_queue(exc)
@@ -114,6 +123,15 @@ class SharedCommits:
             for piece in self._queue:
                 piece.error, piece.done = _own_copy(exc), True
             self._queue.clear()
+
+    def _run_alone(self, piece: _Piece) -> None:
+        # Alone in its transaction a piece needs no savepoint (two statements fewer): if it
+        # fails, the whole transaction is rolled back.
+        try:
+            piece.result = piece.work()
+        except Exception as exc:
+            piece.error = exc
+            raise _Refused from None
 
     def _run_piece(self, piece: _Piece) -> None:
         execute = self._database.execute_sql

@@ -218,3 +218,18 @@ def test_a_lone_writer_commits_at_once(box):
     assert [shared.run(_writer(f"w{i}", i)) for i in range(3)] == ["w0 written", "w1 written", "w2 written"]
     assert counted.opened == 3
     assert _entries(path) == [("w0", 0), ("w1", 1), ("w2", 2)]
+
+
+def test_a_lone_refused_piece_leaves_nothing_behind_and_the_next_one_commits(box):
+    db, path = box
+    shared = SharedCommits(db, CountedTransactions(db), wait_limit=10)
+
+    def refused():
+        Entry.create(who="refused", n=1)
+        raise Clash("room taken")
+
+    with pytest.raises(Clash, match="room taken"):
+        shared.run(refused)
+    assert not db.in_transaction()
+    assert shared.run(_writer("next")) == "next written"
+    assert _entries(path) == [("next", 1)]
