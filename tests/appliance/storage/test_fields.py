@@ -1,11 +1,16 @@
-"""The UTC instant column: stored text that sorts as time does, whatever zone the value came in."""
+"""The UTC instant column: stored text that sorts as time does, whatever zone the value came in.
+
+And the JSON columns' text: compact, keys sorted, as the standard encoder writes it.
+"""
+import json
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from appliance.storage.fields import RECENT_TEXTS_KEPT, JsonField, UtcDateTimeField, utc_text
+from appliance.storage.fields import RECENT_TEXTS_KEPT, JsonField, UtcDateTimeField, json_text, utc_text
 
 ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=5)), timezone(timedelta(hours=-9, minutes=-30))])
 INSTANTS = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES)
@@ -47,3 +52,20 @@ def test_kept_texts_are_of_the_instant_whatever_its_zone_and_survive_a_full_memo
         later = moment + timedelta(minutes=minute)
         assert utc_text(later) == later.strftime("%Y-%m-%d %H:%M:%S.%f")
     assert utc_text(moment) == "2026-12-07 05:30:00.000250"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20)
+
+
+@given(_JSON_VALUES)
+def test_json_text_is_what_the_standard_encoder_writes(value):
+    reference = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert json_text(value) == reference.encode(value)
+
+
+def test_json_text_refuses_what_json_cannot_hold_and_names_it():
+    with pytest.raises(TypeError, match="Decimal"):
+        json_text({"price": Decimal("1.50")})
