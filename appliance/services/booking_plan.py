@@ -184,7 +184,11 @@ def outside_hours(ctx: SalonContext, planned: list[PlannedItem],
 
 def _working_epochs(master_id: str, day, ctx: SalonContext, refs: ReferenceRows) -> list:
     # From the day before: a night shift that began then can cover the small hours of ``day``.
-    spans = working_spans((master_id,), day - timedelta(days=1), day, ctx, refs)[master_id]
+    # The master's rules are read for the whole week (and kept): bookings come for the same few
+    # days, and reading each day's on its own took three queries for every new day.
+    monday = day - timedelta(days=day.weekday())
+    week = (monday - timedelta(days=1), monday + timedelta(days=6))
+    spans = working_spans((master_id,), day - timedelta(days=1), day, ctx, refs, read_for=week)[master_id]
     return merge(sorted((epoch(s), epoch(e)) for s, e in spans))
 
 

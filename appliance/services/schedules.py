@@ -153,10 +153,16 @@ def _interval(pair) -> tuple:
     return rules.parse_interval(pair)
 
 
-def working_spans(staff_ids, first: date, last: date, ctx: SalonContext, refs=None) -> dict:
-    """UTC working intervals per master for local dates first..last (schedules kept in ``refs`` if given)."""
-    schedules = refs.schedules(staff_ids, first, last) if refs is not None else schedules_for(
-        list(staff_ids), first, last)
+def working_spans(staff_ids, first: date, last: date, ctx: SalonContext, refs=None,
+                  read_for: tuple[date, date] | None = None) -> dict:
+    """UTC working intervals per master for local dates first..last (schedules kept in ``refs`` if given).
+
+    ``read_for``: a wider range of dates to read the masters' rules for (and keep them), when
+    neighbouring days will be asked for next.
+    """
+    window = read_for or (first, last)
+    schedules = refs.schedules(staff_ids, *window) if refs is not None else schedules_for(
+        list(staff_ids), *window)
     spans = {sid: [] for sid in staff_ids}
     day = first
     while day <= last:

@@ -7,9 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from appliance.domain.intervals import merge
 from appliance.domain.wallclock import local_to_utc
 from appliance.services import catalogue, schedules
+from appliance.services.booking_plan import _working_epochs
 from appliance.services.bookings import create_booking
+from appliance.services.calendar import epoch
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.reference_rows import ReferenceRows
 from appliance.storage.database import database
@@ -90,3 +93,29 @@ def test_rows_kept_for_one_box_file_are_never_used_for_another(salon):
     assert kept.salon_context().salon.id == salon.id
     database.execute_sql("UPDATE reference_version SET generation = 'another-file', n = ?", [first[1]])
     assert ReferenceRows.current()._kept is not kept._kept
+
+
+def test_another_day_of_the_same_week_reads_no_schedule_again(book, statements_sent):
+    book(MONDAY, 10)
+    statements_sent.clear()
+    book(MONDAY + timedelta(days=3), 10)  # Thursday
+    assert _tables_read(statements_sent) & {"work_pattern", "schedule_day", "absence"} == set()
+    book(MONDAY + timedelta(days=7), 10)  # the next week is read anew
+    assert {"work_pattern", "schedule_day", "absence"} <= _tables_read(statements_sent)
+
+
+def test_working_hours_read_for_the_week_are_those_of_the_day_itself(small_salon, system):
+    olga = small_salon["masters"][1].id
+    schedules.create_pattern(system, olga, {"kind": "cycle", "valid_from": MONDAY + timedelta(days=2),
+                                            "days": [[["09:00", "21:00"]], [["09:00", "21:00"]], [], []]})
+    schedules.set_day(system, olga, MONDAY - timedelta(days=1), [["20:00", "00:00"]])  # Sunday, till midnight
+    schedules.set_day(system, olga, MONDAY, [["00:00", "03:00"], ["10:00", "12:00"]])
+    schedules.set_day(system, olga, MONDAY + timedelta(days=9), [])  # a day off in the next week
+    schedules.create_absence(system, olga, {"date_from": MONDAY + timedelta(days=4),
+                                            "date_to": MONDAY + timedelta(days=8), "reason": "vacation"})
+    refs = ReferenceRows.current()
+    ctx = refs.salon_context()
+    for offset in range(-3, 17):
+        day = MONDAY + timedelta(days=offset)
+        alone = schedules.working_spans((olga,), day - timedelta(days=1), day, ctx)[olga]
+        assert _working_epochs(olga, day, ctx, refs) == merge(sorted((epoch(s), epoch(e)) for s, e in alone)), day
