@@ -2,7 +2,6 @@
 import json
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
-
 from json.encoder import c_make_encoder, encode_basestring
 
 from peewee import Field, IntegerField, TextField
