@@ -95,6 +95,10 @@ def test_box_agent_killed_mid_publish_and_restarted(sync_pair, system, box_id):
 def test_cloud_worker_killed_mid_apply_and_restarted(sync_pair, system, box_id):
     agent, worker = sync_pair
     make_clients(system, 1500)
+    # Sent at 1,000 changes a second (its first batch of 500 at once): the kill lands with most of
+    # the backlog still to come. At the box's usual pace a fast machine applied all of it between
+    # two looks at the cloud's progress, and there was nothing left to kill the worker in the middle of.
+    agent.env["SALON_BOX_SYNC_PACE_PER_S"] = "1000"
     worker.start()
     agent.start()
     wait_until(lambda: Box.get_by_id(box_id).up_applied > 0, 60, "a first applied batch", (agent, worker))
