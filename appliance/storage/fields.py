@@ -89,13 +89,11 @@ _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=
 # encoding the small values a row holds). No map of the containers being encoded: the box's own
 # values hold no cycles (one would end in RecursionError instead of ValueError).
 _ENCODE_CHUNKS = c_make_encoder(None, _JSON_ENCODER.default, encode_basestring, None, ":", ",", True,
-                                False, True) if c_make_encoder is not None else None
+                                False, True)
 
 
 def json_text(value) -> str:
     """``value`` as compact JSON text with sorted keys, as every JSON column stores it."""
-    if _ENCODE_CHUNKS is None:
-        return _JSON_ENCODER.encode(value)
     return "".join(_ENCODE_CHUNKS(value, 0))
 
 
