@@ -36,8 +36,9 @@ class BookingItem(SyncedModel):
 
     booking = ForeignKeyField(Booking, backref="items", on_delete="RESTRICT")
     position = IntegerField()
-    service = ForeignKeyField(Service, on_delete="RESTRICT")
-    # No single-column indexes: the (resource, starts_at) ones below serve those lookups.
+    # No single-column indexes: the (resource, starts_at) ones below serve those lookups, and
+    # nothing often looks items up by service (migration 0014 dropped that index).
+    service = ForeignKeyField(Service, on_delete="RESTRICT", index=False)
     master = ForeignKeyField(Staff, on_delete="RESTRICT", index=False)
     room = ForeignKeyField(Room, null=True, on_delete="RESTRICT", index=False)
     equipment = ForeignKeyField(Equipment, null=True, on_delete="RESTRICT", index=False)
