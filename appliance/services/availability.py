@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 from appliance.domain.availability import Need, find_slots
 from appliance.domain.wallclock import day_bounds
 from appliance.services.calendar import epoch, load_calendar
-from appliance.services.context import SalonContext
 from appliance.services.errors import InvalidInput
 from appliance.services.lookup import fetch
+from appliance.services.reference_rows import ReferenceRows
+from appliance.storage.database import read_snapshot
 from appliance.storage.models.catalogue import Equipment, Room, Service, Staff, StaffService
 
 MAX_HORIZON_DAYS = 62
@@ -53,8 +54,17 @@ def free_slots(requested: list[tuple[str, str | None]], start: datetime, days: i
     """The first ``limit`` starts from ``start`` within ``days`` local days where the visit fits."""
     if not 1 <= days <= MAX_HORIZON_DAYS:
         raise InvalidInput("days", f"must be between 1 and {MAX_HORIZON_DAYS}")
-    ctx = SalonContext.load()
-    needs = [build_need(i, sid, mid) for i, (sid, mid) in enumerate(requested)]
+    # One snapshot for the whole search, and what it reads of the catalogue, the masters, their
+    # schedules and the rooms kept between searches for as long as none of them changes.
+    with read_snapshot():
+        refs = ReferenceRows.current()
+        return _free_slots(refs, requested, start, days, limit)
+
+
+def _free_slots(refs: ReferenceRows, requested, start: datetime, days: int, limit: int) -> list[dict]:
+    ctx = refs.salon_context()
+    needs = [refs.derived(("need", sid, mid), lambda i=i, sid=sid, mid=mid: build_need(i, sid, mid))
+             for i, (sid, mid) in enumerate(requested)]
     masters = sorted({m for n in needs for m in n.masters})
     rooms = sorted({r for n in needs for r in (n.rooms or ())})
     equipment = sorted({e for n in needs for e in (n.equipment or ())})
@@ -69,7 +79,7 @@ def free_slots(requested: list[tuple[str, str | None]], start: datetime, days: i
         window_start = max(start, day_bounds(first, ctx.tz)[0])
         window_end = day_bounds(first + timedelta(days=count - 1), ctx.tz)[1]
         calendar = load_calendar(ctx, masters, rooms, equipment, window_start,
-                                 window_end + timedelta(seconds=longest))
+                                 window_end + timedelta(seconds=longest), refs=refs)
         found += _search_days(needs, calendar, first, count, window_start, step, ctx, limit - len(found))
         first += timedelta(days=count)
     return [_slot_dict(slot) for slot in found]

@@ -105,17 +105,26 @@ def room_capacities(room_ids) -> dict:
 
 
 def load_calendar(ctx: SalonContext, masters, rooms, equipment, start: datetime, end: datetime,
-                  exclude_booking: str | None = None) -> Calendar:
-    """The domain Calendar of the given resources over [start, end), in epoch seconds."""
+                  exclude_booking: str | None = None, refs=None) -> Calendar:
+    """The domain Calendar of the given resources over [start, end), in epoch seconds.
+
+    ``refs``: ReferenceRows of the caller's snapshot, to keep working time and room capacities in.
+    """
     calendar = Calendar()
     first = start.astimezone(ctx.tz).date() - timedelta(days=1)
     last = end.astimezone(ctx.tz).date()
-    for master, spans in working_spans(masters, first, last, ctx).items():
-        calendar.working[master] = merge((epoch(s), epoch(e)) for s, e in spans)
+    masters, rooms = tuple(masters), tuple(rooms or ())
+    if refs is None:
+        calendar.working = _working(masters, first, last, ctx)
+        capacity = room_capacities(rooms) if rooms else {}
+    else:
+        # Shared by every search of the process until the reference data changes: read, never changed.
+        calendar.working = refs.derived(("working", masters, first, last),
+                                        lambda: _working(masters, first, last, ctx))
+        capacity = refs.derived(("room_capacities", rooms), lambda: room_capacities(rooms)) if rooms else {}
     calendar.busy = _merged_by_resource(
         occupations(start, end, exclude_booking, master=list(masters)), masters)
     if rooms:
-        capacity = room_capacities(rooms)
         per_room = {r: [] for r in rooms}
         for kind, _, room, s, e in occupations(start, end, exclude_booking, room=list(rooms)):
             # A group event or a block takes the whole room, whatever its capacity.
@@ -126,6 +135,12 @@ def load_calendar(ctx: SalonContext, masters, rooms, equipment, start: datetime,
         calendar.equipment_busy = _merged_by_resource(
             occupations(start, end, exclude_booking, equipment=list(equipment)), equipment)
     return calendar
+
+
+def _working(masters, first, last, ctx: SalonContext) -> dict:
+    """Each master's merged working time over local dates first..last, in epoch seconds."""
+    return {master: merge((epoch(s), epoch(e)) for s, e in spans)
+            for master, spans in working_spans(masters, first, last, ctx).items()}
 
 
 def _merged_by_resource(rows, ids) -> dict:

@@ -1,10 +1,11 @@
-"""The salon, services, masters, their skills and schedules, kept by a process between requests.
+"""The salon, services, masters, their skills and schedules, rooms and equipment, kept by a process
+between requests.
 
 Every booking and slot search reads these rows, which change a few times a
-day; reading them afresh was six of a booking's nineteen statements. A
-process keeps what it has read for as long as the reference version
-(migration 0013) stays where it was: SQLite triggers count every change to
-those tables in the transaction that makes it. The version is read in the
+day; reading them afresh was six of a booking's nineteen statements, and half
+of a slot search's time. A process keeps what it has read for as long as the
+reference version (migrations 0013 and 0015) stays where it was: SQLite
+triggers count every change to those tables in the transaction that makes it. The version is read in the
 caller's own snapshot, so a kept row is never older than the row the caller
 would have read itself.
 

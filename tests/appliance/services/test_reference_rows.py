@@ -10,6 +10,7 @@ import pytest
 from appliance.domain.intervals import merge
 from appliance.domain.wallclock import local_to_utc
 from appliance.services import catalogue, schedules
+from appliance.services.availability import free_slots
 from appliance.services.booking_plan import _working_epochs
 from appliance.services.bookings import create_booking
 from appliance.services.calendar import epoch
@@ -49,7 +50,7 @@ def statements_sent():
 
 def _tables_read(sent) -> set:
     return {name for sql in sent if sql.lstrip().upper().startswith("SELECT")
-            for name in re.findall(r'FROM "?(\w+)"?', sql)}
+            for name in re.findall(r'(?:FROM|JOIN) "?(\w+)"?', sql)}
 
 
 def test_the_second_booking_reads_no_reference_row_again(book, statements_sent):
@@ -119,3 +120,35 @@ def test_working_hours_read_for_the_week_are_those_of_the_day_itself(small_salon
         day = MONDAY + timedelta(days=offset)
         alone = schedules.working_spans((olga,), day - timedelta(days=1), day, ctx)[olga]
         assert _working_epochs(olga, day, ctx, refs) == merge(sorted((epoch(s), epoch(e)) for s, e in alone)), day
+
+
+def test_a_second_slot_search_reads_no_reference_row_again(small_salon, statements_sent):
+    laser = small_salon["laser"].id
+    first = free_slots([(laser, None)], at(MONDAY, 8), 2, 5)
+    assert {"service", "staff", "staff_service", "room", "equipment"} <= _tables_read(statements_sent)
+    statements_sent.clear()
+    assert free_slots([(laser, None)], at(MONDAY, 8), 2, 5) == first
+    assert _tables_read(statements_sent) & (REFERENCE_TABLES | {"room", "equipment"}) == set()
+    assert "reference_version" in _tables_read(statements_sent)
+
+
+def test_a_room_switched_off_by_another_process_ends_its_slots_at_once(small_salon):
+    laser = small_salon["laser"].id
+    assert free_slots([(laser, None)], at(MONDAY, 8), 1, 3)
+    other = sqlite3.connect(database.obj.database)
+    other.execute("UPDATE room SET active = 0 WHERE id = ?", (small_salon["room"].id,))
+    other.commit()
+    assert free_slots([(laser, None)], at(MONDAY, 8), 1, 3) == []
+    other.execute("UPDATE room SET active = 1 WHERE id = ?", (small_salon["room"].id,))
+    other.execute("UPDATE equipment SET active = 0 WHERE id = ?", (small_salon["laser_unit"].id,))
+    other.commit()
+    other.close()
+    assert free_slots([(laser, None)], at(MONDAY, 8), 1, 3) == []
+
+
+def test_a_day_off_set_after_a_search_is_honoured_by_the_next(small_salon, system):
+    cut, olga = small_salon["cut"].id, small_salon["masters"][1].id
+    found = free_slots([(cut, olga)], at(MONDAY, 8), 1, 3)
+    assert found and found[0]["starts_at"] == at(MONDAY, 9)
+    schedules.set_day(system, olga, MONDAY, [["15:00", "18:00"]])
+    assert free_slots([(cut, olga)], at(MONDAY, 8), 1, 3)[0]["starts_at"] == at(MONDAY, 15)
