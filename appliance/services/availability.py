@@ -63,7 +63,8 @@ def free_slots(requested: list[tuple[str, str | None]], start: datetime, days: i
 
 def _free_slots(refs: ReferenceRows, requested, start: datetime, days: int, limit: int) -> list[dict]:
     ctx = refs.salon_context()
-    needs = [refs.derived(("need", sid, mid), lambda i=i, sid=sid, mid=mid: build_need(i, sid, mid))
+    # derived() runs the computation at once, so each lambda sees its own i, sid and mid.
+    needs = [refs.derived(("need", sid, mid), lambda: build_need(i, sid, mid))
              for i, (sid, mid) in enumerate(requested)]
     masters = sorted({m for n in needs for m in n.masters})
     rooms = sorted({r for n in needs for r in (n.rooms or ())})

@@ -105,23 +105,19 @@ def room_capacities(room_ids) -> dict:
 
 
 def load_calendar(ctx: SalonContext, masters, rooms, equipment, start: datetime, end: datetime,
-                  exclude_booking: str | None = None, refs=None) -> Calendar:
+                  exclude_booking: str | None = None, *, refs) -> Calendar:
     """The domain Calendar of the given resources over [start, end), in epoch seconds.
 
-    ``refs``: ReferenceRows of the caller's snapshot, to keep working time and room capacities in.
+    ``refs``: the ReferenceRows of the caller's snapshot. Working time and room capacities are
+    kept there, shared by every search of the process until the reference data changes, so
+    they are read, never changed.
     """
     calendar = Calendar()
     first = start.astimezone(ctx.tz).date() - timedelta(days=1)
     last = end.astimezone(ctx.tz).date()
     masters, rooms = tuple(masters), tuple(rooms or ())
-    if refs is None:
-        calendar.working = _working(masters, first, last, ctx)
-        capacity = room_capacities(rooms) if rooms else {}
-    else:
-        # Shared by every search of the process until the reference data changes: read, never changed.
-        calendar.working = refs.derived(("working", masters, first, last),
-                                        lambda: _working(masters, first, last, ctx))
-        capacity = refs.derived(("room_capacities", rooms), lambda: room_capacities(rooms)) if rooms else {}
+    calendar.working = refs.derived(("working", masters, first, last), lambda: _working(masters, first, last, ctx))
+    capacity = refs.derived(("room_capacities", rooms), lambda: room_capacities(rooms)) if rooms else {}
     calendar.busy = _merged_by_resource(
         occupations(start, end, exclude_booking, master=list(masters)), masters)
     if rooms:

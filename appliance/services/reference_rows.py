@@ -5,9 +5,9 @@ Every booking and slot search reads these rows, which change a few times a
 day; reading them afresh was six of a booking's nineteen statements, and half
 of a slot search's time. A process keeps what it has read for as long as the
 reference version (migrations 0013 and 0015) stays where it was: SQLite
-triggers count every change to those tables in the transaction that makes it. The version is read in the
-caller's own snapshot, so a kept row is never older than the row the caller
-would have read itself.
+triggers count every change to those tables in the transaction that makes it.
+The version is read in the caller's own snapshot, so a kept row is never older
+than the row the caller would have read itself.
 
 The rows handed out are shared by every request of the process: read them,
 never change and save them.
