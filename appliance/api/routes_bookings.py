@@ -13,7 +13,6 @@ from appliance.services.context import SalonContext
 from appliance.services.errors import InvalidInput
 from appliance.services.lookup import fetch
 from appliance.services.reference_rows import ReferenceRows
-from appliance.storage.database import read_snapshot
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking, BookingItem, GroupEvent
 
@@ -61,13 +60,13 @@ def _booking_data(body, ctx) -> dict:
           permission="bookings.write", body=schema.BookingIn, response=schema.BookingOut, status=201,
           conflicts=True)
 def create_booking(actor, body):
-    # One read snapshot for the zone, the client and the plan: each read outside one would be
-    # a transaction of its own, and under steady booking each finds another worker's commit
-    # and starts from an empty page cache.
-    with read_snapshot():
-        refs = ReferenceRows.current()
-        ctx = refs.salon_context()
-        plan = bookings.plan_booking(_booking_data(body, ctx), refs)
+    # No read snapshot around the plan: with the reference rows kept per version it reads two
+    # rows (the version, the client), microseconds apart, and the snapshot's BEGIN and COMMIT cost
+    # more than they saved (3.04 M against 2.95 M instructions a booking). The write checks the
+    # clashes again under the lock; rows kept for a version are never older than the version.
+    refs = ReferenceRows.current()
+    ctx = refs.salon_context()
+    plan = bookings.plan_booking(_booking_data(body, ctx), refs)
     return booking_out(bookings.create_booking(actor, plan=plan), ctx)
 
 

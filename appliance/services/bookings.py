@@ -53,7 +53,7 @@ class BookingPlan:
 
 
 def plan_booking(data: dict, refs: ReferenceRows) -> BookingPlan:
-    """Check and place a new booking's items; call inside the caller's read snapshot.
+    """Check and place a new booking's items (its reads may share the caller's read snapshot).
 
     ``create_booking(plan=...)`` then writes it, checking the clashes again under the write lock.
     """
