@@ -60,7 +60,7 @@ def _booking_data(body, ctx) -> dict:
           permission="bookings.write", body=schema.BookingIn, response=schema.BookingOut, status=201,
           conflicts=True)
 def create_booking(actor, body):
-    # No read snapshot around the plan: with the reference rows kept per version it reads two
+    # No read snapshot around the plan: with the reference rows kept per version it mostly reads two
     # rows (the version, the client), microseconds apart, and the snapshot's BEGIN and COMMIT cost
     # more than they saved (3.04 M against 2.95 M instructions a booking). The write checks the
     # clashes again under the lock; rows kept for a version are never older than the version.
