@@ -72,11 +72,11 @@ def create_booking(actor: Actor, data: dict | None = None, series_id: str | None
     """Book one or more services in sequence for a client; Conflict if anything is taken.
 
     The booking comes back with ``written_items``: its items as just written.
-    ``plan``: made by ``plan_booking`` in the caller's own read snapshot (else one is read here).
+    ``plan``: made by ``plan_booking`` (else it is made here, as the API makes it: no read
+    snapshot around its few reads, see ``routes_bookings.create_booking``).
     """
     if plan is None:
-        with read_snapshot():
-            plan = plan_booking(data, ReferenceRows.current())
+        plan = plan_booking(data, ReferenceRows.current())
     placed = _placement(plan.planned)
     prepared = _booking_writes(actor, plan, series_id, _code_candidate())
 
