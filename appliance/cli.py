@@ -1,4 +1,5 @@
-"""`salon-box`: migrate, set up, add users, load the demo salon, serve under gunicorn, sync, run the hardware."""
+"""`salon-box`: migrate, set up, add users, load the demo salon, serve under gunicorn, sync, run the hardware,
+prune old logs."""
 import argparse
 import getpass
 import os
@@ -146,6 +147,26 @@ def cmd_hardware(args) -> int:
     return 0
 
 
+def cmd_prune(args) -> int:
+    """Delete acked change-log entries, card taps and dead sign-in tokens past their keeping time."""
+    from appliance.services.retention import KeepFor, prune
+
+    config, db = _database(args)
+    waiting = pending(db)
+    if waiting:
+        print(f"error: the schema is not current (pending: {', '.join(waiting)}); run salon-box migrate",
+              file=sys.stderr)
+        return 1
+    try:
+        keep = KeepFor.from_config(config)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    deleted = prune(keep)
+    print("pruned: " + ", ".join(f"{table} {count}" for table, count in deleted.items()))
+    return 0
+
+
 def main(argv=None) -> int:
     """Entry point of the `salon-box` command."""
     parser = argparse.ArgumentParser(prog="salon-box", description=__doc__)
@@ -174,6 +195,7 @@ def main(argv=None) -> int:
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("sync", help=cmd_sync.__doc__).set_defaults(func=cmd_sync)
     sub.add_parser("hardware", help=cmd_hardware.__doc__).set_defaults(func=cmd_hardware)
+    sub.add_parser("prune", help=cmd_prune.__doc__).set_defaults(func=cmd_prune)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -24,6 +24,11 @@ DEFAULTS = {
     # Changes per second at most when catching up after being offline: a box back from days
     # without internet must not flood the broker and the cloud's workers.
     "SYNC_PACE_PER_S": 20000,
+    # What `salon-box prune` (the daily salon-box-prune.timer) keeps, in days: change-log entries the
+    # cloud has acked, raw card taps (their time punches stay), expired or revoked sign-in tokens.
+    "CHANGE_LOG_KEEP_DAYS": 90,
+    "CARD_TAP_KEEP_DAYS": 400,
+    "TOKEN_KEEP_DAYS": 30,
 }
 
 

@@ -52,3 +52,16 @@ def test_sync_without_a_broker_configured_says_what_to_set(tmp_path, capsys, mon
     assert main(["--data-dir", str(tmp_path / "box"), "sync"]) == 2
     err = capsys.readouterr().err
     assert "SALON_BOX_SYNC_BROKER_HOST" in err and "SALON_BOX_SYNC_PASSWORD" in err
+
+
+def test_prune_reports_what_went_and_refuses_a_keeping_time_under_a_day(tmp_path, capsys, monkeypatch):
+    data = tmp_path / "box"
+    monkeypatch.setenv("SALON_BOX_CONFIG", str(tmp_path / "none.toml"))
+    assert main(["--data-dir", str(data), "prune"]) == 1  # no schema yet: migrate first
+    assert "salon-box migrate" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "migrate"]) == 0
+    assert main(["--data-dir", str(data), "prune"]) == 0
+    assert "pruned: change_log 0, card_tap 0, api_token 0" in capsys.readouterr().out
+    monkeypatch.setenv("SALON_BOX_CARD_TAP_KEEP_DAYS", "0")
+    assert main(["--data-dir", str(data), "prune"]) == 2
+    assert "SALON_BOX_CARD_TAP_KEEP_DAYS must be at least 1 day" in capsys.readouterr().err

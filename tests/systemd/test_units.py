@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 SYSTEMD = Path(__file__).resolve().parents[2] / "systemd"
-UNITS = sorted(SYSTEMD.glob("*.service"))
+SERVICES = sorted(SYSTEMD.glob("*.service"))
+UNITS = SERVICES + sorted(SYSTEMD.glob("*.timer"))
 # Programs a box has and a test machine may not: replaced by /bin/true so the rest is still checked.
 BOX_ONLY = ("/usr/bin/cage", "/usr/bin/chromium", "/usr/bin/curl")
 
@@ -31,7 +32,7 @@ def test_the_unit_is_valid_with_no_warning(unit, tmp_path):
     assert result.returncode == 0 and own == [], result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("unit", UNITS, ids=[u.name for u in UNITS])
+@pytest.mark.parametrize("unit", SERVICES, ids=[u.name for u in SERVICES])
 def test_every_unit_restarts_and_is_sandboxed(unit):
     text = unit.read_text()
     assert re.search(r"^Restart=(always|on-failure)$", text, re.M)
@@ -53,3 +54,12 @@ def test_udev_rules_parse_and_only_open_devices_to_the_printer_groups():
         assert {p["key"].split("{")[0] for p in pairs} <= UDEV_KEYS, rule
         assigned = {p["key"]: p["value"] for p in pairs if p["op"] in ("=", "+=")}
         assert assigned.get("GROUP") in ("lp", "dialout") and assigned.get("MODE") == "0660", rule
+
+
+def test_every_timer_starts_a_service_that_exists_and_is_installed_with_it():
+    for timer in SYSTEMD.glob("*.timer"):
+        service = SYSTEMD / timer.name.replace(".timer", ".service")
+        assert service.is_file(), f"{timer.name} would start a unit that is not shipped"
+        assert "Type=oneshot" in service.read_text()
+        assert re.search(r"^OnCalendar=", timer.read_text(), re.M) and "Persistent=true" in timer.read_text()
+        assert "WantedBy=timers.target" in timer.read_text()

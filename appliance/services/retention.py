@@ -1,0 +1,88 @@
+"""How long the box keeps its transport and device logs, and pruning what is past it.
+
+A box runs for years on an SD card. Three tables only ever grow and hold nothing a
+salon needs once they are old:
+
+- the change log (outbox): an entry the cloud has acked is applied there and is never sent
+  again (the ack position only moves forward), so it can go once it is old enough;
+  an entry not acked yet is never pruned, however old;
+- card taps: the raw log of every tap; the time punches they made are kept (a tap refers
+  to its punch, nothing refers to a tap);
+- sign-in tokens that expired or were revoked a while ago (only their hashes are stored).
+
+The newest row of the change log and of the card taps always stays: both number their rows
+by SQLite's rowid, which continues from the highest row left, and the sync stream and the
+kiosk's polling both rely on those numbers never coming back. Audit entries, bookings,
+history, punches and everything synced are never pruned. Each table is pruned in batches,
+each batch its own short write transaction, so bookings are not kept waiting behind it.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from appliance.services.audit import audit
+from appliance.services.context import Actor
+from appliance.storage.database import database, write_transaction
+from appliance.storage.fields import utc_text
+from appliance.storage.models.base import utc_now
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class KeepFor:
+    """Days each log is kept (settings CHANGE_LOG_KEEP_DAYS, CARD_TAP_KEEP_DAYS, TOKEN_KEEP_DAYS)."""
+
+    change_log_days: int = 90
+    card_tap_days: int = 400
+    token_days: int = 30
+
+    @classmethod
+    def from_config(cls, config: dict) -> "KeepFor":
+        """The retention settings of a loaded config; a value under one day is refused."""
+        keep = cls(int(config["CHANGE_LOG_KEEP_DAYS"]), int(config["CARD_TAP_KEEP_DAYS"]),
+                   int(config["TOKEN_KEEP_DAYS"]))
+        for name, days in (("CHANGE_LOG_KEEP_DAYS", keep.change_log_days), ("CARD_TAP_KEEP_DAYS", keep.card_tap_days),
+                           ("TOKEN_KEEP_DAYS", keep.token_days)):
+            if days < 1:
+                raise ValueError(f"SALON_BOX_{name} must be at least 1 day, not {days}")
+        return keep
+
+
+# Each selects the rows to delete (oldest first, one batch at most); "?" are the cut-off and the batch size.
+_CHANGE_LOG = ("SELECT seq FROM change_log WHERE seq <= (SELECT COALESCE(MAX(up_acked), 0) FROM sync_state) "
+               "AND seq < (SELECT MAX(seq) FROM change_log) AND recorded_at < ? ORDER BY seq LIMIT ?")
+_CARD_TAPS = ("SELECT id FROM card_tap WHERE id < (SELECT MAX(id) FROM card_tap) AND at < ? "
+              "ORDER BY id LIMIT ?")
+_TOKENS = ("SELECT id FROM api_token WHERE (revoked = 1 AND created_at < ?1) OR expires_at < ?1 "
+           "ORDER BY created_at LIMIT ?2")
+_TABLES = (("change_log", "seq", _CHANGE_LOG), ("card_tap", "id", _CARD_TAPS), ("api_token", "id", _TOKENS))
+
+
+def prune(keep: KeepFor, now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
+    """Delete what is past its keeping time; the rows deleted per table (an audit entry says the same)."""
+    now = now or utc_now()
+    cut_offs = {"change_log": now - timedelta(days=keep.change_log_days),
+                "card_tap": now - timedelta(days=keep.card_tap_days),
+                "api_token": now - timedelta(days=keep.token_days)}
+    deleted = {table: _prune_table(table, key, select, utc_text(cut_offs[table]), batch)
+               for table, key, select in _TABLES}
+    if any(deleted.values()):
+        with write_transaction():
+            audit(Actor.system(), "retention.pruned", "box", "retention",
+                  {"deleted": deleted, "kept_days": {"change_log": keep.change_log_days,
+                                                     "card_tap": keep.card_tap_days,
+                                                     "api_token": keep.token_days}})
+    return deleted
+
+
+def _prune_table(table: str, key: str, select: str, cut_off: str, batch: int) -> int:
+    total = 0
+    while True:
+        with write_transaction():
+            keys = [row[0] for row in database.execute_sql(select, [cut_off, batch]).fetchall()]
+            if keys:
+                marks = ", ".join("?" for _ in keys)
+                database.execute_sql(f"DELETE FROM {table} WHERE {key} IN ({marks})", keys)
+        total += len(keys)
+        if len(keys) < batch:
+            return total
