@@ -8,7 +8,8 @@ It seeds a fresh box in a temporary folder (30 masters, 14 days, 5,000
 bookings), times the slot search in-process, then starts the real gunicorn
 server (appliance/gunicorn_conf.py, default worker count) on a free
 127.0.0.1 port and loads it with 16 client processes: GET /ping, then
-POST /bookings with distinct free slots. It prints the figures, PASS/MISS per
+POST /bookings with distinct free slots, in --rounds alternated rounds (3;
+the ratio's verdict is their median, see phase_rounds.py). It prints the figures, PASS/MISS per
 target, stops the server and removes the folder. Exit code 0 even on a MISS
 (non-zero only if something could not be measured at all).
 
@@ -34,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import http_load  # noqa: E402
+import phase_rounds  # noqa: E402
 import slot_search  # noqa: E402
 from machine import wait_for_quiet  # noqa: E402
 from seed import Seeded, add_history, booking_payloads, seed  # noqa: E402
@@ -86,33 +88,6 @@ def quiet_note(max_wait: float) -> None:
           f"{f' after waiting {waited:.0f} s' if waited > 1.5 else ''}{warning}", flush=True)
 
 
-def measured_pair(args, cores: int, run_ping, run_booking, span: str):
-    """Ping then booking, repeated (up to --attempts) while other processes disturb either.
-
-    The two phases of one attempt run back to back, so their ratio compares
-    like with like; the attempt whose noisier phase was quietest is kept.
-    """
-    pairs = []
-    for attempt in range(1, args.attempts + 1):
-        quiet_note(args.quiet_wait)
-        ping = run_ping()
-        book = run_booking()
-        pairs.append((ping, book))
-        noise = max(ping.other_share, book.other_share)
-        if noise <= OTHER_LOAD_LIMIT or attempt == args.attempts:
-            break
-        print(f"  attempt {attempt}: ping {ping.throughput:,.1f} req/s, booking {book.throughput:,.1f} req/s, "
-              f"but other processes took {ping.other_share:.0%} / {book.other_share:.0%} of the machine; "
-              "trying again", flush=True)
-    ping, book = min(pairs, key=lambda pair: max(pair[0].other_share, pair[1].other_share))
-    note = f" (quietest of {len(pairs)} attempts)" if len(pairs) > 1 else ""
-    print(f"\n  (a) GET /api/v1/ping{note}")
-    print("\n".join(http_load.describe_phase(ping, cores)))
-    print(f"\n  (b) POST /api/v1/bookings{note}, distinct free slots on {span}")
-    print("\n".join(http_load.describe_phase(book, cores)), flush=True)
-    return ping, book
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bookings", type=int, default=5000)
@@ -121,8 +96,11 @@ def main(argv=None) -> int:
     parser.add_argument("--clients-db", type=int, default=300, help="client cards to seed")
     parser.add_argument("--queries", type=int, default=200, help="timed slot searches")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP client processes")
-    parser.add_argument("--duration", type=float, default=12.0, help="measured seconds per HTTP phase")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each phase")
+    parser.add_argument("--duration", type=float, default=12.0,
+                        help="measured seconds per endpoint, split over the rounds")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternated rounds of ping then booking; the ratio is their median")
+    parser.add_argument("--warmup", type=float, default=1.5, help="unmeasured seconds before each phase")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: what gunicorn_conf picks)")
     parser.add_argument("--threads", type=int, help="threads per gunicorn worker (default: gunicorn_conf's)")
     parser.add_argument("--per-client", type=int, default=2000, help="booking payloads per client process")
@@ -205,7 +183,8 @@ def main(argv=None) -> int:
               f"(gunicorn_conf default cores + 1 = {gunicorn_conf.workers} x {gunicorn_conf.threads}), "
               f"health {health}")
         print(f"  load: {args.clients} client processes x 1 connection (http.client), "
-              f"{args.warmup:.0f} s warm-up + {args.duration:.0f} s measured per phase")
+              f"{args.rounds} rounds of ping then booking, each phase {args.warmup:g} s warm-up + "
+              f"{args.duration / args.rounds:g} s measured")
         time.sleep(1.0)  # let every worker finish booting
         print(f"  live workers: {len(server.workers())}", flush=True)
         remaining = payloads
@@ -213,17 +192,20 @@ def main(argv=None) -> int:
 
         def run_ping():
             return http_load.run_phase(server, "GET /ping", "GET", http_load.API + "/ping", seeded.token,
-                                       args.clients, args.duration, args.warmup)
+                                       args.clients, args.duration / args.rounds, args.warmup)
 
         def run_booking():
             nonlocal remaining
             result = http_load.run_phase(server, "POST /bookings", "POST", http_load.API + "/bookings", seeded.token,
-                                         args.clients, args.duration, args.warmup, remaining)
+                                         args.clients, args.duration / args.rounds, args.warmup, remaining)
             remaining = [p[result.sent_by_client.get(i, 0):] for i, p in enumerate(remaining)]
             book_attempts.append(result)
             return result
 
-        ping, book = measured_pair(args, cores, run_ping, run_booking, span)
+        measured = phase_rounds.measured_rounds(args.rounds, args.attempts, OTHER_LOAD_LIMIT,
+                                                lambda: quiet_note(args.quiet_wait), run_ping, run_booking)
+        print("\n".join(phase_rounds.describe(measured, cores, span)), flush=True)
+        ping, book = measured.ping, measured.booking
         server.stop()
         log_tail = Path(server.log_path).read_text(errors="replace").splitlines()
         problems = [line for line in log_tail if "Traceback" in line or "[ERROR]" in line or "CRITICAL" in line]
@@ -240,7 +222,8 @@ def main(argv=None) -> int:
             print(f"    {line}")
 
         # 4. Summary
-        ratio = book.throughput / ping.throughput if ping.throughput else 0.0
+        ratio = measured.median_ratio
+        pooled = book.throughput / ping.throughput if ping.throughput else 0.0
         cost_ratio = ((ping.server_cpu_s / max(ping.completed, 1)) / (book.server_cpu_s / max(book.completed, 1))
                       if book.completed else 0.0)
         rows = [
@@ -260,7 +243,10 @@ def main(argv=None) -> int:
              f"{percentile(book.latencies_ms, .99):.1f}", "-", None),
             ("POST /bookings 201 / other", f"{book.count(201)} / {book.completed - book.count(201)}", "0 other",
              book.completed > 0 and book.completed == book.count(201)),
-            ("booking/ping throughput", f"{ratio:.0%}", f">= {RATIO_TARGET:.0%}", ratio >= RATIO_TARGET),
+            ("booking/ping throughput, median of rounds", f"{ratio:.0%}", f">= {RATIO_TARGET:.0%}",
+             ratio >= RATIO_TARGET),
+            ("same, per round / pooled", " ".join(f"{r:.0%}" for r in measured.ratios) + f" / {pooled:.0%}",
+             "(info)", None),
             ("server CPU per request ping / booking (ms)",
              f"{1000 * ping.server_cpu_s / max(ping.completed, 1):.1f} / "
              f"{1000 * book.server_cpu_s / max(book.completed, 1):.1f}", "(info)", None),
