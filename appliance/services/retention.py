@@ -59,30 +59,27 @@ _TABLES = (("change_log", "seq", _CHANGE_LOG), ("card_tap", "id", _CARD_TAPS), (
 
 
 def prune(keep: KeepFor, now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
-    """Delete what is past its keeping time; the rows deleted per table (an audit entry says the same)."""
+    """Delete what is past its keeping time; the rows deleted per table.
+
+    Each batch's audit entry (``retention.pruned``: table, rows, the keeping time, the last key) is
+    written in the batch's own transaction: no row goes without its entry.
+    """
     now = now or utc_now()
-    cut_offs = {"change_log": now - timedelta(days=keep.change_log_days),
-                "card_tap": now - timedelta(days=keep.card_tap_days),
-                "api_token": now - timedelta(days=keep.token_days)}
-    deleted = {table: _prune_table(table, key, select, utc_text(cut_offs[table]), batch)
-               for table, key, select in _TABLES}
-    if any(deleted.values()):
-        with write_transaction():
-            audit(Actor.system(), "retention.pruned", "box", "retention",
-                  {"deleted": deleted, "kept_days": {"change_log": keep.change_log_days,
-                                                     "card_tap": keep.card_tap_days,
-                                                     "api_token": keep.token_days}})
-    return deleted
+    days = {"change_log": keep.change_log_days, "card_tap": keep.card_tap_days, "api_token": keep.token_days}
+    return {table: _prune_table(table, key, select, now - timedelta(days=days[table]), days[table], batch)
+            for table, key, select in _TABLES}
 
 
-def _prune_table(table: str, key: str, select: str, cut_off: str, batch: int) -> int:
+def _prune_table(table: str, key: str, select: str, cut_off: datetime, days: int, batch: int) -> int:
     total = 0
     while True:
         with write_transaction():
-            keys = [row[0] for row in database.execute_sql(select, [cut_off, batch]).fetchall()]
+            keys = [row[0] for row in database.execute_sql(select, [utc_text(cut_off), batch]).fetchall()]
             if keys:
                 marks = ", ".join("?" for _ in keys)
                 database.execute_sql(f"DELETE FROM {table} WHERE {key} IN ({marks})", keys)
+                audit(Actor.system(), "retention.pruned", table, str(keys[-1]),
+                      {"rows": len(keys), "kept_days": days, "older_than": utc_text(cut_off)})
         total += len(keys)
         if len(keys) < batch:
             return total

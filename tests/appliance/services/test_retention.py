@@ -61,18 +61,21 @@ def test_the_cut_off_is_the_keeping_time(salon):
     assert prune(KEEP, now=NOW + timedelta(days=90, seconds=1))["change_log"] == 2
 
 
-def test_batches_prune_everything_due_and_one_audit_entry_says_what(salon):
+def test_batches_prune_everything_due_each_with_its_audit_entry(salon):
     database.execute_sql("DELETE FROM change_log")
     for i in range(25):
         _entry(NOW - timedelta(days=100, minutes=i))
     sync_outbox.record_ack(_seqs()[-1])
-    audits = AuditLog.select().where(AuditLog.action == "retention.pruned").count()
+    pruned = AuditLog.select().where(AuditLog.action == "retention.pruned")
+    assert pruned.count() == 0
     assert prune(KEEP, now=NOW, batch=4) == {"change_log": 24, "card_tap": 0, "api_token": 0}
-    entry = AuditLog.select().where(AuditLog.action == "retention.pruned").order_by(AuditLog.id.desc()).get()
-    assert entry.actor_kind == "system" and entry.details["deleted"]["change_log"] == 24
-    assert entry.details["kept_days"] == {"change_log": 90, "card_tap": 400, "api_token": 30}
+    entries = list(pruned.order_by(AuditLog.id))
+    assert [e.details["rows"] for e in entries] == [4] * 6
+    assert all(e.actor_kind == "system" and e.entity == "change_log" and e.details["kept_days"] == 90
+               for e in entries)
+    assert entries[-1].entity_id == str(_seqs()[0] - 1), "the last key of the last batch"
     assert prune(KEEP, now=NOW, batch=4) == {"change_log": 0, "card_tap": 0, "api_token": 0}
-    assert AuditLog.select().where(AuditLog.action == "retention.pruned").count() == audits + 1
+    assert pruned.count() == 6
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
