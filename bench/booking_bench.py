@@ -204,8 +204,8 @@ def main(argv=None) -> int:
 
         measured = phase_rounds.measured_rounds(args.rounds, args.attempts, OTHER_LOAD_LIMIT,
                                                 lambda: quiet_note(args.quiet_wait), run_ping, run_booking)
-        print("\n".join(phase_rounds.describe(measured, cores, span)), flush=True)
         ping, book = measured.ping, measured.booking
+        print("\n".join(phase_rounds.describe(args.rounds, ping, book, cores, span)), flush=True)
         server.stop()
         log_tail = Path(server.log_path).read_text(errors="replace").splitlines()
         problems = [line for line in log_tail if "Traceback" in line or "[ERROR]" in line or "CRITICAL" in line]

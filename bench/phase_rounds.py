@@ -7,7 +7,7 @@ ping-then-booking compare like with like round by round, and their median ratio 
 single lucky or unlucky round cannot move much.
 """
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import http_load
 from http_load import PhaseResult
@@ -40,14 +40,13 @@ def combine(results: list[PhaseResult]) -> PhaseResult:
     """One phase's results over several rounds, as if measured in one window as long as theirs together."""
     first = results[0]
     pooled = PhaseResult(first.name, 0.0, first.clients)
+    counters = [f.name for f in fields(PhaseResult) if f.type in (int, float, "int", "float") and f.name != "clients"]
     for r in results:
-        pooled.duration += r.duration
         pooled.latencies_ms.extend(r.latencies_ms)
         for target, source in ((pooled.statuses, r.statuses), (pooled.all_statuses, r.all_statuses)):
             for status, n in source.items():
                 target[status] = target.get(status, 0) + n
-        for name in ("errors", "client_cpu_s", "server_cpu_s", "machine_busy_s", "machine_idle_s",
-                     "exhausted", "sent", "reconnects", "workers_recycled"):
+        for name in counters:
             setattr(pooled, name, getattr(pooled, name) + getattr(r, name))
     return pooled
 
@@ -78,9 +77,8 @@ def _cpu_ms(r: PhaseResult) -> float:
     return 1000 * r.server_cpu_s / max(r.completed, 1)
 
 
-def describe(measured: Rounds, cores: int, span: str) -> list[str]:
+def describe(rounds: int, ping: PhaseResult, book: PhaseResult, cores: int, span: str) -> list[str]:
     """Printable lines about both phases pooled over the rounds."""
-    n = len(measured.pairs)
-    return [f"\n  (a) GET /api/v1/ping, {n} rounds pooled", *http_load.describe_phase(measured.ping, cores),
-            f"\n  (b) POST /api/v1/bookings, {n} rounds pooled, distinct free slots on {span}",
-            *http_load.describe_phase(measured.booking, cores)]
+    return [f"\n  (a) GET /api/v1/ping, {rounds} rounds pooled", *http_load.describe_phase(ping, cores),
+            f"\n  (b) POST /api/v1/bookings, {rounds} rounds pooled, distinct free slots on {span}",
+            *http_load.describe_phase(book, cores)]

@@ -38,24 +38,24 @@ class KeepFor:
 
     @classmethod
     def from_config(cls, config: dict) -> "KeepFor":
-        """The retention settings of a loaded config; a value under one day is refused."""
-        keep = cls(int(config["CHANGE_LOG_KEEP_DAYS"]), int(config["CARD_TAP_KEEP_DAYS"]),
-                   int(config["TOKEN_KEEP_DAYS"]))
-        for name, days in (("CHANGE_LOG_KEEP_DAYS", keep.change_log_days), ("CARD_TAP_KEEP_DAYS", keep.card_tap_days),
-                           ("TOKEN_KEEP_DAYS", keep.token_days)):
-            if days < 1:
-                raise ValueError(f"SALON_BOX_{name} must be at least 1 day, not {days}")
-        return keep
+        """The retention settings of a loaded config (whole numbers already); under one day is refused."""
+        for *_, setting, _ in _TABLES:
+            if config[setting] < 1:
+                raise ValueError(f"SALON_BOX_{setting} must be at least 1 day, not {config[setting]}")
+        return cls(**{field: config[setting] for *_, setting, field in _TABLES})
 
 
-# Each selects the rows to delete (oldest first, one batch at most); "?" are the cut-off and the batch size.
+# Each select picks the rows to delete (oldest first, one batch at most); "?" are the cut-off and the batch size.
 _CHANGE_LOG = ("SELECT seq FROM change_log WHERE seq <= (SELECT COALESCE(MAX(up_acked), 0) FROM sync_state) "
                "AND seq < (SELECT MAX(seq) FROM change_log) AND recorded_at < ? ORDER BY seq LIMIT ?")
 _CARD_TAPS = ("SELECT id FROM card_tap WHERE id < (SELECT MAX(id) FROM card_tap) AND at < ? "
               "ORDER BY id LIMIT ?")
 _TOKENS = ("SELECT id FROM api_token WHERE (revoked = 1 AND created_at < ?1) OR expires_at < ?1 "
            "ORDER BY created_at LIMIT ?2")
-_TABLES = (("change_log", "seq", _CHANGE_LOG), ("card_tap", "id", _CARD_TAPS), ("api_token", "id", _TOKENS))
+# (table, key, select, setting, KeepFor field)
+_TABLES = (("change_log", "seq", _CHANGE_LOG, "CHANGE_LOG_KEEP_DAYS", "change_log_days"),
+           ("card_tap", "id", _CARD_TAPS, "CARD_TAP_KEEP_DAYS", "card_tap_days"),
+           ("api_token", "id", _TOKENS, "TOKEN_KEEP_DAYS", "token_days"))
 
 
 def prune(keep: KeepFor, now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
@@ -65,21 +65,23 @@ def prune(keep: KeepFor, now: datetime | None = None, batch: int = BATCH) -> dic
     written in the batch's own transaction: no row goes without its entry.
     """
     now = now or utc_now()
-    days = {"change_log": keep.change_log_days, "card_tap": keep.card_tap_days, "api_token": keep.token_days}
-    return {table: _prune_table(table, key, select, now - timedelta(days=days[table]), days[table], batch)
-            for table, key, select in _TABLES}
+    deleted = {}
+    for table, key, select, _, field in _TABLES:
+        days = getattr(keep, field)
+        deleted[table] = _prune_table(table, key, select, utc_text(now - timedelta(days=days)), days, batch)
+    return deleted
 
 
-def _prune_table(table: str, key: str, select: str, cut_off: datetime, days: int, batch: int) -> int:
+def _prune_table(table: str, key: str, select: str, cut_off: str, days: int, batch: int) -> int:
     total = 0
     while True:
         with write_transaction():
-            keys = [row[0] for row in database.execute_sql(select, [utc_text(cut_off), batch]).fetchall()]
+            keys = [row[0] for row in database.execute_sql(select, [cut_off, batch]).fetchall()]
             if keys:
                 marks = ", ".join("?" for _ in keys)
                 database.execute_sql(f"DELETE FROM {table} WHERE {key} IN ({marks})", keys)
                 audit(Actor.system(), "retention.pruned", table, str(keys[-1]),
-                      {"rows": len(keys), "kept_days": days, "older_than": utc_text(cut_off)})
+                      {"rows": len(keys), "kept_days": days, "older_than": cut_off})
         total += len(keys)
         if len(keys) < batch:
             return total
