@@ -12,6 +12,7 @@ from appliance.storage.models.base import utc_now
 from appliance.storage.models.bookings import Booking
 from appliance.services.staff import create_staff
 from tests.appliance.web.conftest import ADMIN_PASSWORD
+from tests.infra.fake_camera import write_y4m
 from tests.kiosk_ui.conftest import screenshot, sign_in
 
 KEY = b"k" * 32
@@ -144,3 +145,32 @@ def test_a_walk_in_chooses_a_service_and_sees_todays_times(kiosk):
     # Either today's nearest times or the apology, depending on the hour the test runs at.
     kiosk.wait_for_selector(".tiles button.tile, .kiosk-lead")
     assert kiosk.locator("h1").text_content() == "Haircut"
+
+
+def test_a_client_checks_in_by_showing_the_qr_code_to_the_camera(kiosk, live, fake_camera, visit_now):
+    kiosk.context.grant_permissions(["camera"], origin=live.url)
+    kiosk.tap("[data-choice=code]")
+    kiosk.wait_for_selector("[data-camera]:not([hidden])")
+    screenshot(kiosk, "kiosk-code-camera")
+    # The visit card's QR code (its text ends in the booking code) held up to the camera.
+    write_y4m(fake_camera, f"SALON:{visit_now.code}")
+    kiosk.tap("[data-camera-open]")
+    kiosk.wait_for_selector("text=Aziza", timeout=15000)
+    kiosk.tap("form[action*=arrive] button")
+    kiosk.wait_for_selector(".done-mark")
+    assert Booking.get_by_id(visit_now.id).status == "arrived"
+
+
+def test_a_camera_the_kiosk_may_not_use_is_said_next_to_the_code_field(kiosk, fake_camera, visit_now):
+    kiosk.tap("[data-choice=code]")
+    kiosk.wait_for_selector("[data-camera]:not([hidden])")
+    write_y4m(fake_camera, f"SALON:{visit_now.code}")
+    kiosk.tap("[data-camera-open]")  # no camera permission in this browser profile
+    message = kiosk.wait_for_selector("[data-camera-message]:not([hidden])")
+    assert "Камерой нельзя воспользоваться" in message.text_content()
+    screenshot(kiosk, "kiosk-code-camera-refused")
+    assert kiosk.is_visible("[data-camera-open]") and not kiosk.is_visible("video")
+    kiosk.fill("#code", visit_now.code)  # typing still works
+    kiosk.press("#code", "Enter")
+    kiosk.wait_for_selector("text=Aziza")
+    assert Booking.get_by_id(visit_now.id).status == "confirmed"

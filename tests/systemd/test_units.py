@@ -1,9 +1,11 @@
 """The systemd units and udev rules the box installs are valid, as systemd itself reads them."""
+import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -63,3 +65,15 @@ def test_every_timer_starts_a_service_that_exists_and_is_installed_with_it():
         assert "Type=oneshot" in service.read_text()
         assert re.search(r"^OnCalendar=", timer.read_text(), re.M) and "Persistent=true" in timer.read_text()
         assert "WantedBy=timers.target" in timer.read_text()
+
+
+def test_the_kiosk_browser_may_use_the_camera_for_the_box_alone():
+    """Chromium's policy lets the kiosk page read QR codes without a prompt, and nothing else listen."""
+    policy = json.loads((SYSTEMD / "chromium" / "salon-kiosk.json").read_text())
+    kiosk_url = re.search(r"--app=(\S+)", (SYSTEMD / "salon-box-kiosk.service").read_text()).group(1)
+    origin = urlsplit(kiosk_url)
+    assert policy["VideoCaptureAllowedUrls"] == [f"{origin.scheme}://{origin.netloc}"]
+    assert origin.hostname == "127.0.0.1"  # a secure context: the camera API exists there only
+    assert policy["AudioCaptureAllowed"] is False
+    readme = (SYSTEMD.parent / "README.md").read_text()
+    assert "systemd/chromium/salon-kiosk.json /etc/chromium/policies/managed/" in readme
