@@ -25,10 +25,12 @@ DEFAULTS = {
     # without internet must not flood the broker and the cloud's workers.
     "SYNC_PACE_PER_S": 20000,
     # What `salon-box prune` (the daily salon-box-prune.timer) keeps, in days: change-log entries the
-    # cloud has acked, raw card taps (their time punches stay), expired or revoked sign-in tokens.
+    # cloud has acked, raw card taps (their time punches stay), expired or revoked sign-in tokens,
+    # printed or cancelled print jobs.
     "CHANGE_LOG_KEEP_DAYS": 90,
     "CARD_TAP_KEEP_DAYS": 400,
     "TOKEN_KEEP_DAYS": 30,
+    "PRINT_JOB_KEEP_DAYS": 60,
 }
 
 

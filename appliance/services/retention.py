@@ -1,6 +1,6 @@
 """How long the box keeps its transport and device logs, and pruning what is past it.
 
-A box runs for years on an SD card. Three tables only ever grow and hold nothing a
+A box runs for years on an SD card. Four tables only ever grow and hold nothing a
 salon needs once they are old:
 
 - the change log (outbox): an entry the cloud has acked is applied there and is never sent
@@ -8,11 +8,14 @@ salon needs once they are old:
   an entry not acked yet is never pruned, however old;
 - card taps: the raw log of every tap; the time punches they made are kept (a tap refers
   to its punch, nothing refers to a tap);
-- sign-in tokens that expired or were revoked a while ago (only their hashes are stored).
+- sign-in tokens that expired or were revoked a while ago (only their hashes are stored);
+- print jobs that were printed or cancelled: each keeps the whole document it printed (a
+  receipt's lines, a visit card's first name), and a receipt is printed again from its sale,
+  not from the old job. A job that another one re-printed stays until that one goes.
 
-The newest row of the change log and of the card taps always stays: both number their rows
-by SQLite's rowid, which continues from the highest row left, and the sync stream and the
-kiosk's polling both rely on those numbers never coming back. Audit entries, bookings,
+The newest row of the change log, the card taps and the print jobs always stays: they number
+their rows by SQLite's rowid, which continues from the highest row left, and the sync stream,
+the kiosk's polling and the print queue's pages rely on those numbers never coming back. Audit entries, bookings,
 history, punches and everything synced are never pruned. Each table is pruned in batches,
 each batch its own short write transaction, so bookings are not kept waiting behind it.
 """
@@ -30,11 +33,13 @@ BATCH = 2000
 
 @dataclass(frozen=True)
 class KeepFor:
-    """Days each log is kept (settings CHANGE_LOG_KEEP_DAYS, CARD_TAP_KEEP_DAYS, TOKEN_KEEP_DAYS)."""
+    """Days each log is kept (settings CHANGE_LOG_KEEP_DAYS, CARD_TAP_KEEP_DAYS, TOKEN_KEEP_DAYS,
+    PRINT_JOB_KEEP_DAYS)."""
 
     change_log_days: int = 90
     card_tap_days: int = 400
     token_days: int = 30
+    print_job_days: int = 60
 
     @classmethod
     def from_config(cls, config: dict) -> "KeepFor":
@@ -52,10 +57,14 @@ _CARD_TAPS = ("SELECT id FROM card_tap WHERE id < (SELECT MAX(id) FROM card_tap)
               "ORDER BY id LIMIT ?")
 _TOKENS = ("SELECT id FROM api_token WHERE (revoked = 1 AND created_at < ?1) OR expires_at < ?1 "
            "ORDER BY created_at LIMIT ?2")
+_PRINT_JOBS = ("SELECT id FROM print_job WHERE state IN ('done', 'cancelled') AND created_at < ? "
+               "AND id < (SELECT MAX(id) FROM print_job) "
+               "AND id NOT IN (SELECT reprint_of_id FROM print_job WHERE reprint_of_id IS NOT NULL) ORDER BY id LIMIT ?")
 # (table, key, select, setting, KeepFor field)
 _TABLES = (("change_log", "seq", _CHANGE_LOG, "CHANGE_LOG_KEEP_DAYS", "change_log_days"),
            ("card_tap", "id", _CARD_TAPS, "CARD_TAP_KEEP_DAYS", "card_tap_days"),
-           ("api_token", "id", _TOKENS, "TOKEN_KEEP_DAYS", "token_days"))
+           ("api_token", "id", _TOKENS, "TOKEN_KEEP_DAYS", "token_days"),
+           ("print_job", "id", _PRINT_JOBS, "PRINT_JOB_KEEP_DAYS", "print_job_days"))
 
 
 def prune(keep: KeepFor, now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:

@@ -5,18 +5,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from appliance.domain.card_ids import card_uid_hash
-from appliance.services import sync_outbox, time_clock
+from appliance.domain.print_document import Text, document
+from appliance.services import print_queue, printers, sync_outbox, time_clock
 from appliance.services.auth import issue_token
 from appliance.services.cards import Holder, enrol_card
 from appliance.services.retention import KeepFor, prune
 from appliance.storage.database import database
 from appliance.storage.models.access import ApiToken
 from appliance.storage.models.base import AuditLog, ChangeLog, utc_now
+from appliance.storage.models.printing import PrintJob
 from appliance.storage.models.time_clock import CardTap, TimePunch
 from appliance.storage.secrets import card_key
 
 NOW = datetime(2027, 6, 1, 12, 0, tzinfo=timezone.utc)
-KEEP = KeepFor(change_log_days=90, card_tap_days=400, token_days=30)
+KEEP = KeepFor(change_log_days=90, card_tap_days=400, token_days=30, print_job_days=60)
 
 
 def _seqs() -> list[int]:
@@ -68,13 +70,13 @@ def test_batches_prune_everything_due_each_with_its_audit_entry(salon):
     sync_outbox.record_ack(_seqs()[-1])
     pruned = AuditLog.select().where(AuditLog.action == "retention.pruned")
     assert pruned.count() == 0
-    assert prune(KEEP, now=NOW, batch=4) == {"change_log": 24, "card_tap": 0, "api_token": 0}
+    assert prune(KEEP, now=NOW, batch=4) == {"change_log": 24, "card_tap": 0, "api_token": 0, "print_job": 0}
     entries = list(pruned.order_by(AuditLog.id))
     assert [e.details["rows"] for e in entries] == [4] * 6
     assert all(e.actor_kind == "system" and e.entity == "change_log" and e.details["kept_days"] == 90
                for e in entries)
     assert entries[-1].entity_id == str(_seqs()[0] - 1), "the last key of the last batch"
-    assert prune(KEEP, now=NOW, batch=4) == {"change_log": 0, "card_tap": 0, "api_token": 0}
+    assert prune(KEEP, now=NOW, batch=4) == {"change_log": 0, "card_tap": 0, "api_token": 0, "print_job": 0}
     assert pruned.count() == 6
 
 
@@ -131,8 +133,46 @@ def test_dead_tokens_go_live_ones_and_devices_without_expiry_stay(small_salon):
     assert ApiToken.get_or_none(ApiToken.id == no_expiry.id) is not None
 
 
-@pytest.mark.parametrize("name", ["CHANGE_LOG_KEEP_DAYS", "CARD_TAP_KEEP_DAYS", "TOKEN_KEEP_DAYS"])
+@pytest.mark.parametrize("name", ["CHANGE_LOG_KEEP_DAYS", "CARD_TAP_KEEP_DAYS", "TOKEN_KEEP_DAYS",
+                                  "PRINT_JOB_KEEP_DAYS"])
 def test_a_keeping_time_under_a_day_is_refused_by_name(name):
-    config = {"CHANGE_LOG_KEEP_DAYS": 90, "CARD_TAP_KEEP_DAYS": 400, "TOKEN_KEEP_DAYS": 30, name: 0}
+    config = {"CHANGE_LOG_KEEP_DAYS": 90, "CARD_TAP_KEEP_DAYS": 400, "TOKEN_KEEP_DAYS": 30,
+              "PRINT_JOB_KEEP_DAYS": 60, name: 0}
     with pytest.raises(ValueError, match=f"SALON_BOX_{name} must be at least 1 day"):
         KeepFor.from_config(config)
+
+
+@pytest.fixture
+def receipt_printer(salon, system):
+    return printers.create_printer(system, {"name": "Kassa", "role": "receipt", "connection": "network",
+                                            "address": "10.0.0.5", "profile": "TM-T88V", "paper_width_mm": 80,
+                                            "code_page": "auto"})
+
+
+def _job(system, title: str, state: str, days_ago: int) -> PrintJob:
+    job = print_queue.enqueue(system, "receipt", document(Text(title)), "receipt", title)
+    PrintJob.update(state=state, created_at=NOW - timedelta(days=days_ago)).where(PrintJob.id == job.id).execute()
+    return PrintJob.get_by_id(job.id)
+
+
+def _titles() -> list[str]:
+    return [j.title for j in PrintJob.select().order_by(PrintJob.id)]
+
+
+def test_old_printed_and_cancelled_jobs_go_waiting_ones_and_reprinted_originals_stay(system, receipt_printer):
+    _job(system, "old done", "done", 61)
+    _job(system, "old cancelled", "cancelled", 100)
+    _job(system, "old but stuck", "failed-retrying", 200)  # never printed: the queue still owes it
+    _job(system, "old interrupted", "interrupted", 200)
+    original = _job(system, "old, copied since", "done", 90)
+    copy = print_queue.reprint(system, original.id)
+    PrintJob.update(state="done", created_at=NOW - timedelta(days=10)).where(PrintJob.id == copy.id).execute()
+    _job(system, "young done", "done", 59)
+    assert prune(KEEP, now=NOW)["print_job"] == 2
+    assert _titles() == ["old but stuck", "old interrupted", "old, copied since", "old, copied since", "young done"]
+    # Once its copy has gone too, the original goes; the newest job always stays.
+    assert prune(KEEP, now=NOW + timedelta(days=400))["print_job"] == 1
+    assert prune(KEEP, now=NOW + timedelta(days=400))["print_job"] == 1
+    assert _titles() == ["old but stuck", "old interrupted", "young done"]
+    entry = AuditLog.select().where((AuditLog.action == "retention.pruned") & (AuditLog.entity == "print_job")).first()
+    assert entry.details["kept_days"] == 60
