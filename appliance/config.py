@@ -1,7 +1,7 @@
 """Configuration: defaults, then an instance file (TOML), then SALON_BOX_* environment variables."""
-import os
-import tomllib
 from pathlib import Path
+
+from sync.layered_config import ConfigError, load_layered  # noqa: F401 (ConfigError: callers catch it here)
 
 ENV_PREFIX = "SALON_BOX_"
 DEFAULT_INSTANCE_FILE = "/etc/salon-box/box.toml"
@@ -34,33 +34,9 @@ DEFAULTS = {
 }
 
 
-class ConfigError(ValueError):
-    """A setting with a value of the wrong kind."""
-
-
-def _coerce(key: str, value):
-    default = DEFAULTS.get(key)
-    if isinstance(default, int) and isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            raise ConfigError(f"{ENV_PREFIX}{key} must be a whole number, not {value!r}") from None
-    return value
-
-
 def load_config(overrides: dict | None = None, environ=None) -> dict:
     """The effective settings; later sources win: defaults, file, environment, ``overrides``."""
-    environ = os.environ if environ is None else environ
-    config = dict(DEFAULTS)
-    instance_file = Path(environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_INSTANCE_FILE))
-    if instance_file.is_file():
-        with instance_file.open("rb") as fh:
-            config.update({k.upper(): v for k, v in tomllib.load(fh).items()})
-    for key, value in environ.items():
-        if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG":
-            config[key[len(ENV_PREFIX):]] = value
-    config.update(overrides or {})
-    config = {k: _coerce(k, v) for k, v in config.items()}
+    config = load_layered(DEFAULTS, ENV_PREFIX, DEFAULT_INSTANCE_FILE, overrides, environ)
     if not config.get("DATABASE"):
         config["DATABASE"] = str(Path(config["DATA_DIR"]) / "box.sqlite3")
     return config

@@ -1,7 +1,5 @@
 """Cloud configuration: defaults, then an instance file (TOML), then SALON_CLOUD_* environment variables."""
-import os
-import tomllib
-from pathlib import Path
+from sync.layered_config import ConfigError, load_layered  # noqa: F401 (ConfigError: callers catch it here)
 
 ENV_PREFIX = "SALON_CLOUD_"
 DEFAULT_INSTANCE_FILE = "/etc/salon-cloud/cloud.toml"
@@ -25,17 +23,4 @@ DEFAULTS = {
 
 def load_config(overrides: dict | None = None, environ=None) -> dict:
     """The effective settings; later sources win: defaults, file, environment, ``overrides``."""
-    environ = os.environ if environ is None else environ
-    config = dict(DEFAULTS)
-    instance_file = Path(environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_INSTANCE_FILE))
-    if instance_file.is_file():
-        with instance_file.open("rb") as fh:
-            config.update({k.upper(): v for k, v in tomllib.load(fh).items()})
-    for key, value in environ.items():
-        if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG":
-            config[key[len(ENV_PREFIX):]] = value
-    config.update(overrides or {})
-    for key, default in DEFAULTS.items():
-        if isinstance(default, int) and isinstance(config.get(key), str):
-            config[key] = int(config[key])
-    return config
+    return load_layered(DEFAULTS, ENV_PREFIX, DEFAULT_INSTANCE_FILE, overrides, environ)
