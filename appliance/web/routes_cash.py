@@ -118,6 +118,16 @@ def report(shift_id, report):
 # Registers (PO2): a manager's settings page --------------------------------------------------------
 
 DRIVERS = {"non_fiscal": _l("Non-fiscal (the box's own receipt)"), "shtrih_m": _l("ШТРИХ-М fiscal register")}
+# What "Check the device" shows for each FiscalStatus.condition; the device's own words follow for
+# the conditions people cannot act on without them.
+CONDITIONS = {"working": _l("the register is working"), "shift_open": _l("the shift is open"),
+              "shift_expired": _l("the shift is over 24 hours old: close it with a Z report"),
+              "shift_closed": _l("the shift is closed"),
+              "document_open": _l("a receipt is open on the register: finish or cancel it there"),
+              "non_fiscal": _l("receipts print on the receipt printer"),
+              "unreachable": _l("no connection: is the register on, and is the address right?"),
+              "other": _l("the register is in a service mode"), "error": _l("the register answered with an error")}
+SHOW_DETAIL = {"unreachable", "other", "error", ""}
 
 
 def _register_form(register=None) -> Form:
@@ -131,7 +141,8 @@ def _render_registers(form: Form | None = None, editing=None, status: int = 200,
     registers = cash.registers(include_inactive=True)
     return render_template(
         "cash/registers.html", registers=registers, drivers=DRIVERS, editing=editing,
-        form=form or _register_form(editing), answers=answers or {}), status, {"Cache-Control": "no-store"}
+        form=form or _register_form(editing), answers=answers or {}, conditions=CONDITIONS,
+        show_detail=SHOW_DETAIL), status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/cash/registers")

@@ -17,6 +17,10 @@ class FiscalError(Exception):
     """The fiscal register refused the receipt or report, or could not be reached; nothing was registered."""
 
 
+class FiscalUnreachable(FiscalError):
+    """No connection to the fiscal register at all (off, unplugged, a wrong address)."""
+
+
 @dataclass(frozen=True)
 class FiscalLine:
     """One line as the register books it: quantity × price, less the line's discount."""
@@ -53,10 +57,16 @@ class FiscalResult:
 
 @dataclass(frozen=True)
 class FiscalStatus:
-    """Whether the register can take a receipt now, and what it says about itself."""
+    """Whether the register can take a receipt now, and what it says about itself.
+
+    ``condition`` names it for people in any language: working, shift_open, shift_expired,
+    shift_closed, document_open, other (the device's own code in ``detail``), non_fiscal,
+    unreachable, error (the device's answer in ``detail``).
+    """
 
     ready: bool
     detail: str = ""
+    condition: str = ""
 
 
 class FiscalDevice(Protocol):

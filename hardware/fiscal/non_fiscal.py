@@ -23,7 +23,7 @@ class NonFiscalDevice:
 
     def status(self) -> FiscalStatus:
         """Always ready."""
-        return FiscalStatus(True, "non-fiscal")
+        return FiscalStatus(True, "non-fiscal", "non_fiscal")
 
     def last_document(self) -> None:
         """No numbers: nothing is booked, so nothing can be left half-recorded."""

@@ -13,7 +13,7 @@ Payment types: 1 cash (as handed over, the register prints the change),
 import socket
 from decimal import Decimal
 
-from hardware.fiscal import FiscalError, FiscalReceipt, FiscalResult, FiscalStatus
+from hardware.fiscal import FiscalError, FiscalReceipt, FiscalResult, FiscalStatus, FiscalUnreachable
 from hardware.fiscal import shtrih_protocol as p
 
 PAYMENT_TYPE = {"cash": 0, "card": 1, "transfer": 2, "certificate": 3, "deposit": 3}
@@ -29,7 +29,7 @@ class _Session:
         try:
             self.sock = socket.create_connection((host or address, int(port or DEFAULT_PORT)), timeout=timeout)
         except (OSError, ValueError) as exc:
-            raise FiscalError(f"the fiscal register at {address} cannot be reached: {exc}") from None
+            raise FiscalUnreachable(f"the fiscal register at {address} cannot be reached: {exc}") from None
 
     def close(self) -> None:
         self.sock.close()
@@ -175,5 +175,6 @@ class ShtrihDevice:
             finally:
                 session.close()
         except FiscalError as exc:
-            return FiscalStatus(False, str(exc))
-        return FiscalStatus(mode not in (p.MODE_CHECK_OPEN, p.MODE_SHIFT_EXPIRED), f"mode {mode}")
+            return FiscalStatus(False, str(exc), "unreachable" if isinstance(exc, FiscalUnreachable) else "error")
+        return FiscalStatus(mode not in (p.MODE_CHECK_OPEN, p.MODE_SHIFT_EXPIRED), f"mode {mode}",
+                            p.MODE_CONDITIONS.get(mode, "other"))

@@ -17,6 +17,9 @@ X_REPORT, Z_REPORT = 0x40, 0x41
 SALE, RETURN_SALE, CLOSE_CHECK, DISCOUNT, CANCEL_CHECK, OPEN_CHECK = 0x80, 0x82, 0x85, 0x86, 0x88, 0x8D
 CHECK_SALE, CHECK_RETURN = 0, 2  # document types of OPEN_CHECK
 MODE_CHECK_OPEN, MODE_SHIFT_EXPIRED = 8, 3  # modes in the status answers
+# The modes a working register reports, by FiscalStatus.condition (the rest are service modes).
+MODE_CONDITIONS = {0: "working", 2: "shift_open", MODE_SHIFT_EXPIRED: "shift_expired", 4: "shift_closed",
+                   MODE_CHECK_OPEN: "document_open"}
 TEXT_BYTES = 40
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from hardware.fiscal import FiscalError, FiscalLine, FiscalReceipt, open_device
+from hardware.fiscal import FiscalError, FiscalLine, FiscalReceipt, FiscalStatus, open_device
 from hardware.fiscal import shtrih_protocol as p
 from tests.infra.shtrih_register import ShtrihRegister
 
@@ -34,7 +34,7 @@ def test_frames_carry_length_and_lrc_and_damaged_ones_are_refused():
 
 def test_a_sale_is_booked_with_its_lines_discounts_tips_and_payment_types(register):
     device = open_device("shtrih_m", register.address)
-    assert device.status().ready
+    assert device.status() == FiscalStatus(True, "mode 2", "shift_open")
     result = device.register(SALE)
     assert (result.fiscal, result.document) == (True, "1")
     [receipt] = register.receipts
@@ -57,6 +57,7 @@ def test_a_refusal_or_a_cut_cable_books_nothing_and_the_retry_starts_clean(regis
     with pytest.raises(FiscalError):
         device.register(SALE)
     assert register.check is not None  # the register still holds the check the cut left open
+    assert device.status() == FiscalStatus(False, "mode 8", "document_open")
     assert device.register(SALE).document == "1"  # cancelled first, then booked whole
     assert len(register.receipts) == 1 and len(register.receipts[0].lines) == 3
 
@@ -71,7 +72,8 @@ def test_wrong_password_unreachable_register_and_reports(register):
     register.stop()
     with pytest.raises(FiscalError, match="cannot be reached"):
         device.register(SALE)
-    assert not device.status().ready
+    status = device.status()
+    assert (status.ready, status.condition) == (False, "unreachable") and "cannot be reached" in status.detail
     with pytest.raises(FiscalError, match="unknown"):
         open_device("cash_drawer")
 

@@ -47,13 +47,14 @@ def test_a_manager_adds_checks_and_retires_registers_in_russian(page, small_salo
         row.locator("button.check-device").click()
         answer = _register_row(page, "Касса 2").locator(".device-answer")
         answer.wait_for()
-        assert answer.inner_text().startswith("Готово") and "flash-success" in answer.get_attribute("class")
+        assert answer.inner_text() == "Готово: смена открыта" and "flash-success" in answer.get_attribute("class")
         screenshot(page, "cash-registers-ready")
         device.stop()
         _register_row(page, "Касса 2").locator("button.check-device").click()
         answer = _register_row(page, "Касса 2").locator(".device-answer.flash-error")
         answer.wait_for()
-        assert answer.inner_text().startswith("Не готово")
+        assert answer.inner_text().startswith("Не готово: нет связи: касса включена и адрес верный?")
+        assert device.address in answer.locator(".device-detail").inner_text()  # the technician's detail
     finally:
         device.stop()
 
