@@ -38,10 +38,11 @@ def test_a_manager_adds_a_fiscal_register_checks_it_edits_and_takes_it_out_of_us
         register = CashRegister.get(CashRegister.name == "Kassa 2")
         assert (register.driver, register.address, register.operator_password) == ("shtrih_m", device.address, 30)
         checked = manager.post(f"/cash/registers/{register.id}/check", {}).get_data(as_text=True)
-        assert re.search(r'class="device-answer[^"]*flash-success[^"]*"[^>]*>Ready: mode 2', checked)
+        assert re.search(r'class="device-answer[^"]*flash-success[^"]*"[^>]*>Ready: the shift is open</p>', checked)
         device.stop()
         down = manager.post(f"/cash/registers/{register.id}/check", {}).get_data(as_text=True)
-        assert "Not ready" in down and "cannot be reached" in down
+        assert "Not ready: no connection: is the register on, and is the address right?" in down
+        assert re.search(r'<span class="device-detail">\(the fiscal register at [^)]* cannot be reached', down)
     finally:
         device.stop()
 
