@@ -34,15 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_summary  # noqa: E402
 import http_load  # noqa: E402
 import phase_rounds  # noqa: E402
 import slot_search  # noqa: E402
 from machine import wait_for_quiet  # noqa: E402
 from seed import Seeded, add_history, booking_payloads, seed  # noqa: E402
-from slot_search import percentile  # noqa: E402
 
-SLOT_TARGET_MS = 20.0
-RATIO_TARGET = 0.40
 OTHER_LOAD_LIMIT = 0.15  # above this share of the machine used by others, a phase counts as disturbed
 
 
@@ -88,7 +86,8 @@ def quiet_note(max_wait: float) -> None:
           f"{f' after waiting {waited:.0f} s' if waited > 1.5 else ''}{warning}", flush=True)
 
 
-def main(argv=None) -> int:
+def parse_args(argv=None) -> argparse.Namespace:
+    """The bench's options (see the module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bookings", type=int, default=5000)
     parser.add_argument("--masters", type=int, default=30)
@@ -113,8 +112,112 @@ def main(argv=None) -> int:
     parser.add_argument("--history-days", type=int, default=0,
                         help="also copy the bookings this many days into the past (a box in use for a while)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def seed_stage(args, data_dir: str) -> Seeded:
+    """[1] A fresh box filled through the service layer (and, with --history-days, a past)."""
+    print("\n[1] seeding through the service layer ...", flush=True)
+    seeded = seed(data_dir, bookings=args.bookings, masters=args.masters, days=args.days, clients=args.clients_db)
+    per_booking = 1000 * seeded.timings["bookings_s"] / max(seeded.bookings, 1)
+    history = ""
+    if args.history_days:
+        added, took = add_history(data_dir, args.history_days, seeded.days)
+        history = (f"\n  history: {added} past booking items copied {args.history_days} days back "
+                   f"as completed visits, bulk SQL in {took:.1f} s")
+    print(f"  salon Asia/Tashkent UZS UZ; {len(seeded.masters)} masters, weekly 09:00-21:00, all performing "
+          f"5 services + 1 unfittable; {len(seeded.clients)} clients")
+    print(f"  {seeded.bookings} bookings over {seeded.days} days from {seeded.first_day} "
+          f"({seeded.rejected} refused), mix: haircut 60+10 min 30%, manicure 45+5 20%, "
+          f"styling 30 min 25%, brows 20+5 20%, colouring 90+15 5%")
+    print(f"  days filled back to back, then a random {seeded.bookings} kept: masters "
+          f"{seeded.occupancy:.0%} occupied (incl. buffers), the rest in scattered gaps")
+    print(f"  set-up {seeded.timings['setup_s']:.1f} s; bookings {seeded.timings['bookings_s']:.1f} s "
+          f"via create_booking ({per_booking:.1f} ms each, one transaction per booking){history}")
+    return seeded
+
+
+def slot_stage(args, seeded: Seeded) -> dict:
+    """[2] The nearest-free-slot search in-process, measured again while other processes disturb it."""
+    print(f"\n[2] nearest-free-slot search in-process ({args.queries} queries, 1 service, any of "
+          f"{len(seeded.masters)} masters, days=14, limit=20, random starts in the seeded days) ...", flush=True)
+    tries = []
+    for attempt in range(args.attempts):
+        quiet_note(args.quiet_wait)
+        tries.append(slot_search.measure(seeded, queries=args.queries))
+        if tries[-1]["background"] <= OTHER_LOAD_LIMIT:
+            break
+        print(f"  attempt {attempt + 1}: median {tries[-1]['median_ms']:.1f} ms, but other processes took "
+              f"{tries[-1]['background']:.0%} of the machine" + ("; trying again" if attempt + 1 < args.attempts
+                                                                 else ""), flush=True)
+    slots = min(tries, key=lambda t: t["background"])
+    print(f"  wall: median {slots['median_ms']:.1f} ms, p95 {slots['p95_ms']:.1f} ms, max {slots['max_ms']:.1f} ms;"
+          f" CPU: median {slots['cpu_median_ms']:.1f} ms, p95 {slots['cpu_p95_ms']:.1f} ms")
+    print(f"  mean {slots['mean_slots']:.1f} slots found, {slots['short_answers']} short answers; the last "
+          f"slot is a median {slots['median_days_ahead']:.2f} days after the start; other processes used "
+          f"{slots['background']:.0%} of the machine meanwhile")
+    for label, w in slots["worst"].items():
+        print(f"  worst case - {label}: median {w['median_ms']:.1f} ms, max {w['max_ms']:.1f} ms ({w['slots']} slots)")
+    return slots
+
+
+def _bookings_in_file() -> int:
+    from appliance.storage.database import database
+    from appliance.storage.models.bookings import Booking
+
+    database.connect(reuse_if_open=True)
+    try:
+        return Booking.select().count()
+    finally:
+        database.close()
+
+
+def http_stage(args, server: http_load.Server, seeded: Seeded, payloads, span: str) -> phase_rounds.Rounds:
+    """[3] Alternated rounds of ping and booking against the running server, then its log and the file checked."""
+    from appliance import gunicorn_conf
+
+    health = server.wait_healthy()
+    print(f"\n[3] gunicorn on 127.0.0.1:{server.port}, {gunicorn_conf.worker_class} workers: "
+          f"{args.workers or gunicorn_conf.workers} x {args.threads or gunicorn_conf.threads} threads "
+          f"(gunicorn_conf default cores + 1 = {gunicorn_conf.workers} x {gunicorn_conf.threads}), health {health}")
+    print(f"  load: {args.clients} client processes x 1 connection (http.client), {args.rounds} rounds of ping "
+          f"then booking, each phase {args.warmup:g} s warm-up + {args.duration / args.rounds:g} s measured")
+    time.sleep(1.0)  # let every worker finish booting
+    print(f"  live workers: {len(server.workers())}", flush=True)
+    before, remaining, book_attempts = _bookings_in_file(), payloads, []
+
+    def run_ping():
+        return http_load.run_phase(server, "GET /ping", "GET", http_load.API + "/ping", seeded.token,
+                                   args.clients, args.duration / args.rounds, args.warmup)
+
+    def run_booking():
+        nonlocal remaining
+        result = http_load.run_phase(server, "POST /bookings", "POST", http_load.API + "/bookings", seeded.token,
+                                     args.clients, args.duration / args.rounds, args.warmup, remaining)
+        remaining = [p[result.sent_by_client.get(i, 0):] for i, p in enumerate(remaining)]
+        book_attempts.append(result)
+        return result
+
+    measured = phase_rounds.measured_rounds(args.rounds, args.attempts, OTHER_LOAD_LIMIT,
+                                            lambda: quiet_note(args.quiet_wait), run_ping, run_booking)
+    print("\n".join(phase_rounds.describe(args.rounds, measured.ping, measured.booking, os.cpu_count() or 1, span)),
+          flush=True)
+    server.stop()
+    log_tail = Path(server.log_path).read_text(errors="replace").splitlines()
+    problems = [line for line in log_tail if "Traceback" in line or "[ERROR]" in line or "CRITICAL" in line]
+    # Consistency: every 201 (warm-up included) is one more booking in the file, and no more.
+    added = _bookings_in_file() - before
+    created = sum(r.all_statuses.get(201, 0) for r in book_attempts)
+    print(f"\n  consistency: {added} bookings added to the database over HTTP, {created} answered 201 "
+          f"(warm-up included) - {'OK' if added == created else 'MISMATCH'}; server log errors: {len(problems)}")
+    for line in problems[:5]:
+        print(f"    {line}")
+    return measured
+
+
+def main(argv=None) -> int:
+    """Run the whole bench; 0 even on a MISS."""
+    args = parse_args(argv)
     cores = os.cpu_count() or 1
     data_dir = tempfile.mkdtemp(prefix="salon-bench-")
     server = None
@@ -122,152 +225,17 @@ def main(argv=None) -> int:
           f"{cores} cores; code {code_version()}; data in {data_dir}")
     print(f"NOTE: the load generator runs on the same {cores} cores as the server: a fair but pessimistic set-up.")
     try:
-        # 1. Seed
-        print("\n[1] seeding through the service layer ...", flush=True)
-        seeded = seed(data_dir, bookings=args.bookings, masters=args.masters, days=args.days,
-                      clients=args.clients_db)
-        per_booking = 1000 * seeded.timings["bookings_s"] / max(seeded.bookings, 1)
-        history = ""
-        if args.history_days:
-            added, took = add_history(data_dir, args.history_days, seeded.days)
-            history = (f"\n  history: {added} past booking items copied {args.history_days} days back "
-                       f"as completed visits, bulk SQL in {took:.1f} s")
-        print(f"  salon Asia/Tashkent UZS UZ; {len(seeded.masters)} masters, weekly 09:00-21:00, all performing "
-              f"5 services + 1 unfittable; {len(seeded.clients)} clients")
-        print(f"  {seeded.bookings} bookings over {seeded.days} days from {seeded.first_day} "
-              f"({seeded.rejected} refused), mix: haircut 60+10 min 30%, manicure 45+5 20%, "
-              f"styling 30 min 25%, brows 20+5 20%, colouring 90+15 5%")
-        print(f"  days filled back to back, then a random {seeded.bookings} kept: masters "
-              f"{seeded.occupancy:.0%} occupied (incl. buffers), the rest in scattered gaps")
-        print(f"  set-up {seeded.timings['setup_s']:.1f} s; bookings {seeded.timings['bookings_s']:.1f} s "
-              f"via create_booking ({per_booking:.1f} ms each, one transaction per booking){history}")
-
-        # 2. Slot search in-process
-        print(f"\n[2] nearest-free-slot search in-process ({args.queries} queries, 1 service, any of "
-              f"{len(seeded.masters)} masters, days=14, limit=20, random starts in the seeded days) ...", flush=True)
-        tries = []
-        for attempt in range(args.attempts):
-            quiet_note(args.quiet_wait)
-            tries.append(slot_search.measure(seeded, queries=args.queries))
-            if tries[-1]["background"] <= OTHER_LOAD_LIMIT:
-                break
-            print(f"  attempt {attempt + 1}: median {tries[-1]['median_ms']:.1f} ms, but other processes took "
-                  f"{tries[-1]['background']:.0%} of the machine" + ("; trying again" if attempt + 1 < args.attempts
-                                                                     else ""), flush=True)
-        slots = min(tries, key=lambda t: t["background"])
-        print(f"  wall: median {slots['median_ms']:.1f} ms, p95 {slots['p95_ms']:.1f} ms, max {slots['max_ms']:.1f} ms;"
-              f" CPU: median {slots['cpu_median_ms']:.1f} ms, p95 {slots['cpu_p95_ms']:.1f} ms")
-        print(f"  mean {slots['mean_slots']:.1f} slots found, {slots['short_answers']} short answers; the last "
-              f"slot is a median {slots['median_days_ahead']:.2f} days after the start; other processes used "
-              f"{slots['background']:.0%} of the machine meanwhile")
-        for label, w in slots["worst"].items():
-            print(f"  worst case - {label}: median {w['median_ms']:.1f} ms, max {w['max_ms']:.1f} ms "
-                  f"({w['slots']} slots)")
+        seeded = seed_stage(args, data_dir)
+        slots = slot_stage(args, seeded)
         payloads, span, after_payloads = booking_payloads(seeded, args.clients, args.per_client)
         if args.profile:
             print_profile(seeded, after_payloads + timedelta(days=1))
-
         from appliance.storage.database import database
-        from appliance.storage.models.bookings import Booking
-        database.connect(reuse_if_open=True)
-        before_http = Booking.select().count()
         database.close()
-
-        # 3. HTTP
-        from appliance import gunicorn_conf
         server = http_load.Server(data_dir, os.path.join(data_dir, "gunicorn.log"), workers=args.workers,
                                   threads=args.threads)
-        health = server.wait_healthy()
-        print(f"\n[3] gunicorn on 127.0.0.1:{server.port}, {gunicorn_conf.worker_class} workers: "
-              f"{args.workers or gunicorn_conf.workers} x {args.threads or gunicorn_conf.threads} threads "
-              f"(gunicorn_conf default cores + 1 = {gunicorn_conf.workers} x {gunicorn_conf.threads}), "
-              f"health {health}")
-        print(f"  load: {args.clients} client processes x 1 connection (http.client), "
-              f"{args.rounds} rounds of ping then booking, each phase {args.warmup:g} s warm-up + "
-              f"{args.duration / args.rounds:g} s measured")
-        time.sleep(1.0)  # let every worker finish booting
-        print(f"  live workers: {len(server.workers())}", flush=True)
-        remaining = payloads
-        book_attempts = []
-
-        def run_ping():
-            return http_load.run_phase(server, "GET /ping", "GET", http_load.API + "/ping", seeded.token,
-                                       args.clients, args.duration / args.rounds, args.warmup)
-
-        def run_booking():
-            nonlocal remaining
-            result = http_load.run_phase(server, "POST /bookings", "POST", http_load.API + "/bookings", seeded.token,
-                                         args.clients, args.duration / args.rounds, args.warmup, remaining)
-            remaining = [p[result.sent_by_client.get(i, 0):] for i, p in enumerate(remaining)]
-            book_attempts.append(result)
-            return result
-
-        measured = phase_rounds.measured_rounds(args.rounds, args.attempts, OTHER_LOAD_LIMIT,
-                                                lambda: quiet_note(args.quiet_wait), run_ping, run_booking)
-        ping, book = measured.ping, measured.booking
-        print("\n".join(phase_rounds.describe(args.rounds, ping, book, cores, span)), flush=True)
-        server.stop()
-        log_tail = Path(server.log_path).read_text(errors="replace").splitlines()
-        problems = [line for line in log_tail if "Traceback" in line or "[ERROR]" in line or "CRITICAL" in line]
-
-        # Consistency: every 201 (warm-up included) is one more booking in the file, and no more.
-        database.connect(reuse_if_open=True)
-        added = Booking.select().count() - before_http
-        database.close()
-        created = sum(r.all_statuses.get(201, 0) for r in book_attempts)
-        print(f"\n  consistency: {added} bookings added to the database over HTTP, {created} answered 201 "
-              f"(warm-up included) - {'OK' if added == created else 'MISMATCH'}; "
-              f"server log errors: {len(problems)}")
-        for line in problems[:5]:
-            print(f"    {line}")
-
-        # 4. Summary
-        ratio = measured.median_ratio
-        pooled = book.throughput / ping.throughput if ping.throughput else 0.0
-        cost_ratio = ((ping.server_cpu_s / max(ping.completed, 1)) / (book.server_cpu_s / max(book.completed, 1))
-                      if book.completed else 0.0)
-        rows = [
-            ("slot search median (ms)", f"{slots['median_ms']:.1f}", f"<= {SLOT_TARGET_MS:.0f}",
-             slots["median_ms"] <= SLOT_TARGET_MS),
-            ("slot search p95 (ms)", f"{slots['p95_ms']:.1f}", f"<= {SLOT_TARGET_MS:.0f}",
-             slots["p95_ms"] <= SLOT_TARGET_MS),
-            ("slot search CPU median / p95 (ms)", f"{slots['cpu_median_ms']:.1f} / {slots['cpu_p95_ms']:.1f}",
-             "(info)", None),
-            ("slot search max / 14-day worst (ms)",
-             f"{slots['max_ms']:.1f} / {max(w['median_ms'] for w in slots['worst'].values()):.0f}", "-", None),
-            ("GET /ping req/s, p50/p99 (ms)",
-             f"{ping.throughput:,.0f}, {percentile(ping.latencies_ms, .5):.1f}/"
-             f"{percentile(ping.latencies_ms, .99):.1f}", "-", None),
-            ("POST /bookings req/s, p50/p99 (ms)",
-             f"{book.throughput:,.0f}, {percentile(book.latencies_ms, .5):.1f}/"
-             f"{percentile(book.latencies_ms, .99):.1f}", "-", None),
-            ("POST /bookings 201 / other", f"{book.count(201)} / {book.completed - book.count(201)}", "0 other",
-             book.completed > 0 and book.completed == book.count(201)),
-            ("booking/ping throughput, median of rounds", f"{ratio:.0%}", f">= {RATIO_TARGET:.0%}",
-             ratio >= RATIO_TARGET),
-            ("same, per round / pooled", " ".join(f"{r:.0%}" for r in measured.ratios) + f" / {pooled:.0%}",
-             "(info)", None),
-            ("server CPU per request ping / booking (ms)",
-             f"{1000 * ping.server_cpu_s / max(ping.completed, 1):.1f} / "
-             f"{1000 * book.server_cpu_s / max(book.completed, 1):.1f}", "(info)", None),
-            ("booking/ping by server CPU per request", f"{cost_ratio:.0%}", "(info)", None),
-            ("other processes' CPU in ping / booking", f"{ping.other_cpu_s / (ping.duration * cores):.0%} / "
-             f"{book.other_cpu_s / (book.duration * cores):.0%}", "(info)", None),
-        ]
-        print(f"\n[4] summary ({cores} cores shared by server and load generator)")
-        width = max(len(r[0]) for r in rows)
-        print(f"  {'measure':<{width}}  {'value':>22}  {'target':>8}  result")
-        for name, value, target, ok in rows:
-            verdict = "" if ok is None else ("PASS" if ok else "MISS")
-            print(f"  {name:<{width}}  {value:>22}  {target:>8}  {verdict}")
-        disturbed = [name for name, share in (("slot search", slots["background"]), ("ping", ping.other_share),
-                                              ("booking", book.other_share)) if share > OTHER_LOAD_LIMIT]
-        if disturbed:
-            http_note = (f"; the throughput ratio is unreliable, the server-CPU ratio ({cost_ratio:.0%}) is the "
-                         "better guide" if {"ping", "booking"} & set(disturbed) else "")
-            print(f"  NOTE: other processes used over {OTHER_LOAD_LIMIT:.0%} of the machine during: "
-                  f"{', '.join(disturbed)}. Wall-clock figures there are inflated (the CPU rows much less)"
-                  f"{http_note}.")
+        measured = http_stage(args, server, seeded, payloads, span)
+        bench_summary.print_summary(slots, measured, cores, OTHER_LOAD_LIMIT)
         print(f"\ncommand: {os.path.relpath(sys.executable)} {' '.join(sys.argv)}")
     finally:
         if server is not None:
