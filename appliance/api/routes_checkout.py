@@ -102,11 +102,13 @@ def pay(actor, sale_id, body):
     return sale_out(paid.sale, paid.printed)
 
 
-@endpoint(bp, "POST", "/sales/<sale_id>/refund", summary="Refund lines (none: all) with a return receipt",
+@endpoint(bp, "POST", "/sales/<sale_id>/refund",
+          summary="Refund lines and tips (neither named: the whole check) with a return receipt",
           permission="checkout.refund", body=schema.RefundIn, response=schema.SaleOut, status=201, conflicts=True)
 def refund(actor, sale_id, body):
+    tips = None if body.tips is None else [(t.master_id, t.amount) for t in body.tips]
     done = refunds.refund(actor, sale_id, [(l.line_id, l.quantity) for l in body.lines], body.reason,
-                          body.register_id, body.language)
+                          body.register_id, body.language, tips=tips)
     return sale_out(done.sale, done.printed)
 
 

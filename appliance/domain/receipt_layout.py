@@ -169,10 +169,18 @@ def _total_blocks(receipt: SaleReceipt, totals: Totals, lang: str, money) -> lis
     if totals.discount:
         blocks += [Columns(word("subtotal", lang), money(totals.subtotal)),
                    Columns(word("discount", lang), money(-totals.discount))]
-    label = word("refund_total" if receipt.original else "total", lang)
-    blocks.append(Columns(label, money(totals.total), bold=True, size="tall"))
-    if receipt.tips:
-        blocks += [Columns(f"{word('tips', lang)}: {t.recipient}", money(t.amount)) for t in receipt.tips]
+    refund = receipt.original is not None
+    if not receipt.tips:
+        blocks.append(Columns(word("refund_total" if refund else "total", lang), money(totals.total), bold=True,
+                              size="tall"))
+        return blocks
+    # With tips the lines' total is a step on the way; a return gives back lines and tips in all.
+    if receipt.lines or not refund:
+        blocks.append(Columns(word("total", lang), money(totals.total), bold=True, size="tall"))
+    blocks += [Columns(f"{word('tips', lang)}: {t.recipient}", money(t.amount)) for t in receipt.tips]
+    if refund:
+        blocks.append(Columns(word("refund_total", lang), money(totals.to_pay), bold=True, size="tall"))
+    else:
         blocks.append(Columns(word("to_pay", lang), money(totals.to_pay), bold=True))
     return blocks
 

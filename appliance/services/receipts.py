@@ -28,7 +28,8 @@ def receipt_number(sale: Sale) -> str:
     return f"{sale.number:06d}" if sale.number is not None else ""
 
 
-def _names(ids) -> dict:
+def staff_names(ids) -> dict:
+    """Staff id -> first name, as receipts show people."""
     return {s.id: s.first_name for s in Staff.select().where(Staff.id.in_([i for i in ids if i]))}
 
 
@@ -52,7 +53,7 @@ def _rows(sale: Sale):
 
 def printed_lines(sale: Sale, lines: list[SaleLine], language: str) -> tuple[PrintedLine, ...]:
     """Lines for paper: on a return the discount printed makes each line come to what is refunded."""
-    names = _names({l.master_id for l in lines})
+    names = staff_names({l.master_id for l in lines})
     if sale.kind == "return":
         return tuple(PrintedLine(line_name(l, language), l.quantity, l.unit_price, l.gross - l.net,
                                  names.get(l.master_id, "")) for l in lines)
@@ -65,7 +66,7 @@ def receipt_of(sale: Sale, language: str = "ru", is_copy: bool = False) -> SaleR
     if sale.status != "paid":
         raise Conflict("only a paid sale has a receipt", code="not_paid")
     lines, payments, tips = _rows(sale)
-    names = _names({t.master_id for t in tips} | {sale.cashier_id})
+    names = staff_names({t.master_id for t in tips} | {sale.cashier_id})
     client = Client.get_or_none(Client.id == sale.client_id) if sale.client_id else None
     original = None
     if sale.original_id:
@@ -89,7 +90,8 @@ def fiscal_receipt(sale: Sale, lines: list[SaleLine], tenders, cashier: str) -> 
     """What the fiscal register books for a check about to be paid: cash as handed over."""
     if sale.kind == "return":
         booked = tuple(FiscalLine(l.name, l.quantity, l.unit_price, l.gross - l.net) for l in lines)
-        return FiscalReceipt("return", booked, tuple((t.method, t.amount) for t in tenders), cashier=cashier)
+        return FiscalReceipt("return", booked, tuple((t.method, t.amount) for t in tenders), tips=sale.tips_total,
+                             cashier=cashier)
     booked = tuple(FiscalLine(line_name(l, "ru"), l.quantity, l.unit_price, l.discount) for l in lines)
     return FiscalReceipt("sale", booked, tuple((t.method, t.tendered or t.amount) for t in tenders),
                          check_discount=sale.check_discount, tips=sale.tips_total, cashier=cashier)

@@ -1,6 +1,6 @@
 """Refunds and returns (PO3): a return receipt of its own number, referring to the original.
 
-Whole checks or single lines (products by the piece). Each returned line
+Whole checks or single lines (products by the piece), and tips (``refund_tips``). Each returned line
 gives back at most what it cost after its discounts (``refund_of``); the
 money goes back to the original payments, latest first, each no further
 than what it still holds (``refund_split``): a certificate or deposit gets
@@ -20,6 +20,7 @@ from peewee import fn
 from appliance.domain.checkout import CheckoutError, Tender, refund_of, refund_split
 from appliance.domain.money import round_money
 from appliance.services import fiscal_intents, prepaid, receipts, stock
+from appliance.services.refund_tips import plan_tips, write_tips
 from appliance.services.audit import audit
 from appliance.services.cash import checkout_error, current_shift, device_of
 from appliance.services.checkout import Paid, issue_number, recovery_shift, settle_intents, shift_for
@@ -56,13 +57,23 @@ def _refundable(payment: SalePayment) -> Decimal:
     return payment.amount - SalePayment.amount.python_value(back or 0)
 
 
-def _plan_lines(original: Sale, wanted: list[tuple[str, Decimal]], ctx) -> list[tuple[SaleLine, Decimal, Decimal]]:
-    """(line, quantity, amount back) for each line to return; none wanted = everything left."""
+def _plan(original: Sale, lines: list[tuple[str, Decimal]], tips: list[tuple[str, Decimal]] | None, ctx):
+    """(lines, tips) to give back: the whole check (all that is left, tips too) when neither is named."""
+    whole = not lines and tips is None
+    planned = _plan_lines(original, None if whole else lines, ctx)
+    planned_tips = plan_tips(original, None if whole else (tips or []), ctx)
+    if not planned and not planned_tips:
+        raise Conflict("everything on this receipt is returned already" if whole else
+                       "choose a line or a tip to give back", code="nothing_to_return")
+    return planned, planned_tips
+
+
+def _plan_lines(original: Sale, wanted: list[tuple[str, Decimal]] | None,
+                ctx) -> list[tuple[SaleLine, Decimal, Decimal]]:
+    """(line, quantity, amount back) for each line to return; ``wanted`` None = everything left."""
     left = {line.id: (line, qty) for line, qty in returnable(original)}
-    if not wanted:
+    if wanted is None:
         wanted = [(line_id, qty) for line_id, (_, qty) in left.items() if qty > 0]
-    if not wanted:
-        raise Conflict("everything on this receipt is returned already", code="nothing_to_return")
     planned = []
     for index, (line_id, quantity) in enumerate(wanted):
         if line_id not in left:
@@ -125,35 +136,38 @@ def _paid_original(sale_id: str) -> Sale:
     return original
 
 
-def _record_return(actor, original: Sale, wanted, reason: str, shift, ctx, opened_by=None):
-    """The return sale, its lines, payments, balances and stock (in the caller's transaction)."""
-    planned = _plan_lines(original, wanted, ctx)
+def _record_return(actor, original: Sale, wanted, tips, reason: str, shift, ctx, opened_by=None):
+    """The return sale, its lines, tips, payments, balances and stock (in the caller's transaction)."""
+    planned, planned_tips = _plan(original, wanted, tips, ctx)
     ret = Sale.create(kind="return", original=original.id, client=original.client_id, currency=ctx.currency,
                       reason=reason, opened_by=opened_by or actor.id)
     made = _write_lines(actor, original, ret, planned, ctx)
     ret.subtotal = sum((l.gross for l in made), ZERO)
     ret.line_discounts = sum((l.discount for l in made), ZERO)
     ret.total = sum((l.net for l in made), ZERO)
+    ret.tips_total = write_tips(ret, planned_tips)
     ret.save()
-    tenders = _pay_back(ret, original, shift, ret.total)
+    tenders = _pay_back(ret, original, shift, ret.total + ret.tips_total)
     products = [(l.product_id, l.quantity) for l in made if l.kind == "product"]
     if products:
         stock.return_sale(actor, original.id, ret.id, products)
     return ret, made, tenders
 
 
-def _begin_intent(actor, sale_id: str, wanted, reason: str, register: CashRegister, device, ctx):
+def _begin_intent(actor, sale_id: str, wanted, tips, reason: str, register: CashRegister, device, ctx):
     """Check the return, then commit its intent with the register's last document number (None: no numbers)."""
     with write_transaction():
         original = _paid_original(sale_id)
         shift = shift_for(actor, register.id)
-        planned = _plan_lines(original, wanted, ctx)
-        total = sum((amount for _, _, amount in planned), ZERO)
+        planned, planned_tips = _plan(original, wanted, tips, ctx)
+        total = sum((amount for _, _, amount in planned), ZERO) + sum((amount for _, amount in planned_tips), ZERO)
         tenders = [Tender(paid.method, amount) for paid, amount in _plan_payback(original, total)]
         before = fiscal_intents.document_before(register.id, device)
         if before is None:
             return None
-        detail = {"lines": [[line.id, str(quantity)] for line, quantity, _ in planned], "reason": reason}
+        # Kept as planned (never "the whole check"), so a recovery records exactly what the register issued.
+        detail = {"lines": [[line.id, str(quantity)] for line, quantity, _ in planned],
+                  "tips": [[master_id, str(amount)] for master_id, amount in planned_tips], "reason": reason}
         return fiscal_intents.begin(actor.id, original.id, register.id, shift.id, tenders, total, before,
                                     kind="return", detail=detail)
 
@@ -172,8 +186,10 @@ def complete_from(actor: Actor, intent: FiscalIntent, register: CashRegister, la
     ctx = SalonContext.load()
     shift = recovery_shift(intent, register, f"return {document}", "the return")
     wanted = [(line_id, Decimal(quantity)) for line_id, quantity in intent.detail["lines"]]
+    # An intent from before tips could be given back holds none.
+    tips = [(master_id, Decimal(amount)) for master_id, amount in intent.detail.get("tips", [])]
     try:
-        ret, _, tenders = _record_return(actor, _paid_original(intent.sale), wanted, intent.detail["reason"],
+        ret, _, tenders = _record_return(actor, _paid_original(intent.sale), wanted, tips, intent.detail["reason"],
                                          shift, ctx, opened_by=intent.started_by)
     except (InvalidInput, Conflict) as exc:
         raise Conflict(f"the fiscal register issued return {document} of an earlier attempt, but it cannot be "
@@ -187,8 +203,13 @@ def complete_from(actor: Actor, intent: FiscalIntent, register: CashRegister, la
 
 
 def refund(actor: Actor, sale_id: str, lines: list[tuple[str, Decimal]], reason: str,
-           register_id: str | None = None, language: str = "ru") -> Paid:
-    """Return ``lines`` ((line id, quantity); none = everything left) of a paid sale, with the reason."""
+           register_id: str | None = None, language: str = "ru",
+           tips: list[tuple[str, Decimal]] | None = None) -> Paid:
+    """Return ``lines`` ((line id, quantity)) and ``tips`` ((master id, amount)) of a paid sale, with the reason.
+
+    Neither named (no lines, ``tips`` None): the whole check, all that is left of it, tips included.
+    Lines without ``tips``: no tip goes back. ``tips`` alone (no lines): only those tips.
+    """
     ctx = SalonContext.load()
     if not (reason or "").strip():
         raise InvalidInput("reason", "say why the money is given back")
@@ -201,14 +222,15 @@ def refund(actor: Actor, sale_id: str, lines: list[tuple[str, Decimal]], reason:
     if recovered is not None:
         return Paid(recovered, False)  # the register had issued it: nothing is sent again
     device = device_of(register)
-    intent = _begin_intent(actor, sale_id, lines, reason.strip(), register, device, ctx)
+    intent = _begin_intent(actor, sale_id, lines, tips, reason.strip(), register, device, ctx)
     called = False
     try:
         with write_transaction():
             if intent is not None and FiscalIntent.get_by_id(intent.id).state != "open":
                 raise Conflict("the fiscal register was used meanwhile; refund again", code="fiscal_pending")
             shift = shift_for(actor, register.id)
-            ret, made, tenders = _record_return(actor, _paid_original(sale_id), lines, reason.strip(), shift, ctx)
+            ret, made, tenders = _record_return(actor, _paid_original(sale_id), lines, tips, reason.strip(), shift,
+                                                ctx)
             cashier = Staff.get_or_none(Staff.id == actor.id)
             called = True
             try:

@@ -45,12 +45,13 @@ def figures(shift: CashShift, kind: str = "X") -> ShiftReport:
                   .group_by(Sale.kind).tuples())
     moved = dict(CashMovement.select(CashMovement.kind, fn.SUM(CashMovement.amount).coerce(False))
                  .where(CashMovement.shift == shift.id).group_by(CashMovement.kind).tuples())
-    tips = (Sale.select(fn.SUM(Sale.tips_total).coerce(False)).where((Sale.shift == shift.id) & (Sale.status == "paid")
-                                                       & (Sale.kind == "sale")).scalar())
+    # A tip given back on a return (refund_tips) is no longer the master's.
+    tips = dict(Sale.select(Sale.kind, fn.SUM(Sale.tips_total).coerce(False))
+                .where((Sale.shift == shift.id) & (Sale.status == "paid")).group_by(Sale.kind).tuples())
     opener = Staff.get_by_id(shift.opened_by_id)
     return ShiftReport(kind, shift.number, shift.opened_at, shift.closed_at or utc_now(), opener.first_name, by_method,
                        counts.get("sale", 0), counts.get("return", 0), shift.opening_cash, _money(moved.get("in")),
-                       _money(moved.get("out")), _money(tips))
+                       _money(moved.get("out")), _money(tips.get("sale")) - _money(tips.get("return")))
 
 
 def report_data(report: ShiftReport) -> dict:

@@ -178,6 +178,8 @@ def reason_text(reason: str) -> str:
         return _("Too many digits after the decimal point.")
     if reason.endswith("is inactive"):
         return _("It is inactive; choose an active one.")
+    if reason.startswith("is more than is left of the tip"):
+        return _("That is more than is left of the tip.")
     return reason
 
 

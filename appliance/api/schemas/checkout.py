@@ -71,7 +71,10 @@ class RefundLineIn(Input):
 
 
 class RefundIn(Input):
+    # No lines and no tips: the whole check, tips included. Lines alone: no tip goes back.
+    # Tips alone (lines empty): only those tips.
     lines: Annotated[list[RefundLineIn], Field(max_length=50)] = []
+    tips: Annotated[list[TipIn], Field(max_length=10)] | None = None
     reason: Reason
     register_id: Id | None = None
     language: Language = "ru"

@@ -71,3 +71,22 @@ def test_a_fiscal_refusal_is_a_409_with_the_reason_and_masters_may_not_check_out
         assert master.get("/cash-registers").status_code == 403
     finally:
         device.stop()
+
+
+def test_a_tip_is_given_back_over_the_api_and_a_wrong_one_is_named(api, admin, tokens, visit):
+    register = admin.get("/cash-registers").json["items"][0]
+    admin.post("/shifts", json={"register_id": register["id"], "opening_cash": "0"})
+    sale = admin.post("/sales", json={"booking_id": visit.id}).json
+    master = sale["lines"][0]["master_id"]
+    admin.put(f"/sales/{sale['id']}/tips", json={"tips": [{"master_id": master, "amount": "50000"}]})
+    admin.post(f"/sales/{sale['id']}/pay", json={"payments": [{"method": "card", "amount": "200000"}]})
+    manager = api.as_(tokens["manager"])
+    too_much = manager.post(f"/sales/{sale['id']}/refund", json={
+        "tips": [{"master_id": master, "amount": "60000"}], "reason": "typo"})
+    assert too_much.status_code == 422
+    assert too_much.json["error"]["fields"][0]["field"] == "tips.0.amount"
+    back = manager.post(f"/sales/{sale['id']}/refund", json={
+        "tips": [{"master_id": master, "amount": "45000"}], "reason": "typo: 5 000 meant"})
+    assert back.status_code == 201, back.json
+    assert (back.json["total"], back.json["tips_total"], back.json["lines"]) == ("0.00", "45000.00", [])
+    assert [(p["method"], p["amount"]) for p in back.json["payments"]] == [("card", "45000.00")]

@@ -1,9 +1,12 @@
 """The checkout, receipt, refund and cash pages through the test client (PO1-PO4): errors next to the field."""
 import re
+from decimal import Decimal
 
-from appliance.services import sales, stock_catalogue
+from appliance.domain.checkout import Tender
+from appliance.services import cash, checkout, sales, stock_catalogue
+from appliance.services.refund_tips import tips_left
 from appliance.storage.models.checkout import Sale
-from tests.appliance.services.checkout_fixtures import SHAMPOO_BARCODE, shampoo, visit  # noqa: F401  (fixtures)
+from tests.appliance.services.checkout_fixtures import SHAMPOO_BARCODE, desk, shampoo, visit  # noqa: F401
 from tests.appliance.web.form_client import field_block, sign_in
 
 
@@ -84,3 +87,26 @@ def test_a_product_is_found_by_a_part_of_its_name_or_added_by_its_barcode(app, s
                                                      "quantity": "1"})
     assert scanned.status_code == 302 and len(sales.lines_of(sale)) == 2
     assert "Barcode or name" in desk.get(sale_url).get_data(as_text=True)
+
+
+def test_a_manager_gives_back_part_of_a_tip_on_the_refund_page(app, small_salon, visit, desk):
+    cash.open_shift(desk, cash.registers()[0].id, Decimal(0))
+    sale = sales.open_for_booking(desk, visit.id)
+    master = visit.written_items[0].master_id
+    sales.set_tips(desk, sale.id, [(master, Decimal("50000"))])
+    checkout.pay(desk, sale.id, [Tender("card", Decimal("200000"))])
+    manager = sign_in(app, "manager")
+    form = manager.get(f"/receipts/{sale.id}/refund").get_data(as_text=True)
+    assert f'name="tip-{master}"' in form and "Tip for Dilnoza" in form
+    too_much = manager.post(f"/receipts/{sale.id}/refund", {f"tip-{master}": "60 000", "reason": "typo"})
+    html = too_much.get_data(as_text=True)
+    assert too_much.status_code == 422 and "more than is left of the tip" in field_block(html, f"tip-{master}")
+    nothing = manager.post(f"/receipts/{sale.id}/refund", {"reason": "typo"})
+    assert nothing.status_code == 422 and "Choose at least one line or tip" in nothing.get_data(as_text=True)
+    done = manager.post(f"/receipts/{sale.id}/refund", {f"tip-{master}": "45 000", "reason": "typo"})
+    assert done.status_code == 302
+    assert tips_left(Sale.get_by_id(sale.id)) == {master: Decimal("5000")}
+    back = manager.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Refunded 45,000\u00a0UZS." in back  # lines and tips, in the salon's currency
+    paper = re.search(r'<pre class="receipt-paper"[^>]*>(.*?)</pre>', back, re.S).group(1)
+    assert re.search(r"Tips: Dilnoza +45 000\n<b>REFUNDED +45 000</b>", paper) and "To pay" not in paper
