@@ -20,13 +20,13 @@ from peewee import fn
 from appliance.domain.checkout import CheckoutError, Tender, refund_of, refund_split
 from appliance.domain.money import round_money
 from appliance.services import fiscal_intents, prepaid, receipts, stock
-from appliance.services.refund_tips import plan_tips, write_tips
 from appliance.services.audit import audit
 from appliance.services.cash import checkout_error, current_shift, device_of
 from appliance.services.checkout import Paid, issue_number, recovery_shift, settle_intents, shift_for
 from appliance.services.context import Actor, SalonContext
 from appliance.services.errors import Conflict, InvalidInput
 from appliance.services.lookup import fetch
+from appliance.services.refund_tips import plan_tips, write_tips
 from appliance.storage.database import write_transaction
 from appliance.storage.models.cash import CashRegister, FiscalIntent
 from appliance.storage.models.catalogue import Staff
