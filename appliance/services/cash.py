@@ -18,7 +18,7 @@ from appliance.services.lookup import fetch
 from appliance.storage.database import write_transaction
 from appliance.storage.models.base import utc_now
 from appliance.storage.models.cash import FISCAL_DRIVERS, MOVEMENT_KINDS, CashMovement, CashRegister, CashShift
-from hardware.fiscal import FiscalDevice, FiscalError, FiscalStatus, FiscalUnreachable, open_device
+from hardware.fiscal import FiscalDevice, FiscalError, FiscalStatus, open_device
 
 REGISTER_FIELDS = {"name", "driver", "address", "operator_password", "active"}
 ADDRESS_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?:([0-9]{1,5})")
@@ -99,7 +99,7 @@ def check_register(register_id: str) -> FiscalStatus:
     try:
         return device_of(register).status()
     except FiscalError as exc:
-        return FiscalStatus(False, str(exc), "unreachable" if isinstance(exc, FiscalUnreachable) else "error")
+        return FiscalStatus.failed(exc)
 
 
 def device_of(register: CashRegister) -> FiscalDevice:

@@ -68,6 +68,11 @@ class FiscalStatus:
     detail: str = ""
     condition: str = ""
 
+    @classmethod
+    def failed(cls, exc: FiscalError) -> "FiscalStatus":
+        """The status of a register that could not be asked: unreachable, or what it answered."""
+        return cls(False, str(exc), "unreachable" if isinstance(exc, FiscalUnreachable) else "error")
+
 
 class FiscalDevice(Protocol):
     """A fiscal register. ``prints_receipt``: it prints the client's receipt itself."""

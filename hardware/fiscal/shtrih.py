@@ -175,6 +175,6 @@ class ShtrihDevice:
             finally:
                 session.close()
         except FiscalError as exc:
-            return FiscalStatus(False, str(exc), "unreachable" if isinstance(exc, FiscalUnreachable) else "error")
+            return FiscalStatus.failed(exc)
         return FiscalStatus(mode not in (p.MODE_CHECK_OPEN, p.MODE_SHIFT_EXPIRED), f"mode {mode}",
                             p.MODE_CONDITIONS.get(mode, "other"))
