@@ -172,7 +172,7 @@ def _bookings_in_file() -> int:
         database.close()
 
 
-def http_stage(args, server: http_load.Server, seeded: Seeded, payloads, span: str) -> phase_rounds.Rounds:
+def http_stage(args, server: http_load.Server, seeded: Seeded, payloads, span: str, cores: int) -> phase_rounds.Rounds:
     """[3] Alternated rounds of ping and booking against the running server, then its log and the file checked."""
     from appliance import gunicorn_conf
 
@@ -200,8 +200,7 @@ def http_stage(args, server: http_load.Server, seeded: Seeded, payloads, span: s
 
     measured = phase_rounds.measured_rounds(args.rounds, args.attempts, OTHER_LOAD_LIMIT,
                                             lambda: quiet_note(args.quiet_wait), run_ping, run_booking)
-    print("\n".join(phase_rounds.describe(args.rounds, measured.ping, measured.booking, os.cpu_count() or 1, span)),
-          flush=True)
+    print("\n".join(phase_rounds.describe(args.rounds, measured.ping, measured.booking, cores, span)), flush=True)
     server.stop()
     log_tail = Path(server.log_path).read_text(errors="replace").splitlines()
     problems = [line for line in log_tail if "Traceback" in line or "[ERROR]" in line or "CRITICAL" in line]
@@ -234,7 +233,7 @@ def main(argv=None) -> int:
         database.close()
         server = http_load.Server(data_dir, os.path.join(data_dir, "gunicorn.log"), workers=args.workers,
                                   threads=args.threads)
-        measured = http_stage(args, server, seeded, payloads, span)
+        measured = http_stage(args, server, seeded, payloads, span, cores)
         bench_summary.print_summary(slots, measured, cores, OTHER_LOAD_LIMIT)
         print(f"\ncommand: {os.path.relpath(sys.executable)} {' '.join(sys.argv)}")
     finally:

@@ -15,8 +15,8 @@ salon needs once they are old:
 
 The newest row of the change log, the card taps and the print jobs always stays: they number
 their rows by SQLite's rowid, which continues from the highest row left, and the sync stream,
-the kiosk's polling and the print queue's pages rely on those numbers never coming back. Audit entries, bookings,
-history, punches and everything synced are never pruned. Each table is pruned in batches,
+the kiosk's polling and the print queue's pages rely on those numbers never coming back.
+Audit entries, bookings, history, punches and everything synced are never pruned. Each table is pruned in batches,
 each batch its own short write transaction, so bookings are not kept waiting behind it.
 """
 from dataclasses import dataclass
@@ -59,7 +59,8 @@ _TOKENS = ("SELECT id FROM api_token WHERE (revoked = 1 AND created_at < ?1) OR 
            "ORDER BY created_at LIMIT ?2")
 _PRINT_JOBS = ("SELECT id FROM print_job WHERE state IN ('done', 'cancelled') AND created_at < ? "
                "AND id < (SELECT MAX(id) FROM print_job) "
-               "AND id NOT IN (SELECT reprint_of_id FROM print_job WHERE reprint_of_id IS NOT NULL) ORDER BY id LIMIT ?")
+               "AND id NOT IN (SELECT reprint_of_id FROM print_job WHERE reprint_of_id IS NOT NULL) "
+               "ORDER BY id LIMIT ?")
 # (table, key, select, setting, KeepFor field)
 _TABLES = (("change_log", "seq", _CHANGE_LOG, "CHANGE_LOG_KEEP_DAYS", "change_log_days"),
            ("card_tap", "id", _CARD_TAPS, "CARD_TAP_KEEP_DAYS", "card_tap_days"),

@@ -11,6 +11,7 @@
   var form = document.querySelector(panel.getAttribute('data-form'));
   var field = form && form.querySelector('.entry-field');
   var canvas = document.createElement('canvas');
+  var drawing = canvas.getContext('2d', {willReadFrequently: true});
   var stream = null;
   var stopAt = 0;
   // The camera turns itself off after this long without a code (the page resets on idle anyway).
@@ -36,7 +37,6 @@
       var scale = Math.min(1, 480 / video.videoWidth);
       canvas.width = Math.round(video.videoWidth * scale);
       canvas.height = Math.round(video.videoHeight * scale);
-      var drawing = canvas.getContext('2d', {willReadFrequently: true});
       drawing.drawImage(video, 0, 0, canvas.width, canvas.height);
       var frame = drawing.getImageData(0, 0, canvas.width, canvas.height);
       var found = jsQR(frame.data, frame.width, frame.height, {inversionAttempts: 'dontInvert'});

@@ -6,14 +6,13 @@ shown just before the page asks for the camera.
 from pathlib import Path
 
 import qrcode
+from PIL import Image
 
 WIDTH, HEIGHT = 640, 480
 
 
 def _frame_luma(text: str | None) -> bytes:
     """A white 640x480 picture, with the QR code of ``text`` in its middle when given (8-bit luma)."""
-    from PIL import Image
-
     picture = Image.new("L", (WIDTH, HEIGHT), 255)
     if text:
         code = qrcode.make(text, border=2).get_image().convert("L")
