@@ -116,7 +116,10 @@ class BoxDatabase(SqliteDatabase):
     def rollback(self):
         """ROLLBACK, then let the next writer in."""
         try:
-            super().rollback()
+            # SQLite ends the transaction itself on some errors (a full disk, an I/O error): a
+            # ROLLBACK then fails with "no transaction is active" and hides the error that did it.
+            if self.is_closed() or self.connection().in_transaction:
+                super().rollback()
         finally:
             self._give_back()
 

@@ -101,25 +101,84 @@ def test_work_queued_meanwhile_shares_one_transaction(box):
     assert _entries(path) == [(f"t{i}", 1) for i in range(5)]
 
 
-def test_a_refused_piece_is_rolled_back_alone_and_its_thread_hears_why(box):
+class StatementLog:
+    """The SQL each connection of ``db`` runs, through SQLite's own trace hook."""
+
+    def __init__(self, db):
+        self.statements = []
+        self._db = db
+
+    def watch(self) -> None:
+        """Trace the calling thread's connection (peewee keeps one per thread)."""
+        self._db.connection().set_trace_callback(self.statements.append)
+
+
+def _run_queued_behind_the_lock(shared, path, works: dict) -> dict:
+    blocker = _held_write_lock(path)
+    threads, outcomes = _in_threads(shared, works)
+    _wait_until(lambda: len(shared._queue) == len(works))
+    blocker.execute("COMMIT")
+    blocker.close()
+    for t in threads:
+        t.join(10)
+    return outcomes
+
+
+def test_a_piece_refused_before_writing_is_dropped_alone_without_any_savepoint(box):
+    db, path = box
+    counted = CountedTransactions(db)
+    shared = SharedCommits(db, counted, wait_limit=10)
+    log = StatementLog(db)
+
+    def traced(work):
+        def run():
+            log.watch()
+            return work()
+        return run
+
+    def refused():
+        log.watch()
+        raise Clash("master already booked")  # checked before writing, as a booking is
+
+    outcomes = _run_queued_behind_the_lock(shared, path, {"a": traced(_writer("a")), "refused": refused,
+                                                          "b": traced(_writer("b"))})
+    assert isinstance(outcomes["refused"], Clash) and str(outcomes["refused"]) == "master already booked"
+    assert outcomes["a"] == "a written" and outcomes["b"] == "b written"
+    assert counted.opened == 1
+    assert _entries(path) == [("a", 1), ("b", 1)]
+    assert not [s for s in log.statements if "SAVEPOINT" in s.upper()], log.statements
+
+
+def test_a_piece_refused_after_writing_is_undone_and_the_others_commit_in_a_new_transaction(box):
     db, path = box
     counted = CountedTransactions(db)
     shared = SharedCommits(db, counted, wait_limit=10)
 
     def refused():
-        Entry.create(who="refused", n=1)  # written, then undone with its savepoint
+        Entry.create(who="refused", n=1)  # written: only the whole transaction can take it back
         raise Clash("master already booked")
 
-    blocker = _held_write_lock(path)
-    threads, outcomes = _in_threads(shared, {"a": _writer("a"), "refused": refused, "b": _writer("b")})
-    _wait_until(lambda: len(shared._queue) == 3)
-    blocker.execute("COMMIT")
-    blocker.close()
-    for t in threads:
-        t.join(10)
+    outcomes = _run_queued_behind_the_lock(shared, path, {"a": _writer("a"), "refused": refused, "b": _writer("b")})
     assert isinstance(outcomes["refused"], Clash) and str(outcomes["refused"]) == "master already booked"
     assert outcomes["a"] == "a written" and outcomes["b"] == "b written"
-    assert counted.opened == 1
+    assert counted.opened == 2
+    assert _entries(path) == [("a", 1), ("b", 1)]
+
+
+def test_a_piece_whose_failure_ended_the_transaction_does_not_take_its_neighbours_rows_with_it(box):
+    db, path = box
+    shared = SharedCommits(db, CountedTransactions(db), wait_limit=10)
+
+    def ends_the_transaction():
+        # As SQLite itself does on some errors (a full disk): the transaction is gone, no row counted.
+        db.connection().execute("ROLLBACK")
+        raise OSError("disk full")
+
+    outcomes = _run_queued_behind_the_lock(shared, path, {"a": _writer("a"), "ended": ends_the_transaction,
+                                                          "b": _writer("b")})
+    assert isinstance(outcomes["ended"], OSError)
+    # "a" ran before the ROLLBACK: told it was written, it must be in the file.
+    assert outcomes["a"] == "a written" and outcomes["b"] == "b written"
     assert _entries(path) == [("a", 1), ("b", 1)]
 
 
