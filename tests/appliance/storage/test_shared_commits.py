@@ -84,18 +84,24 @@ def _writer(who, n=1):
     return work
 
 
-def test_work_queued_meanwhile_shares_one_transaction(box):
-    db, path = box
-    counted = CountedTransactions(db)
-    shared = SharedCommits(db, counted, wait_limit=10)
+def _run_queued_behind_the_lock(shared, path, works: dict) -> dict:
+    """Each work in a thread of its own, all queued while another connection holds the lock, then let go."""
+    # One thread leads and waits for the lock; the others queue behind it.
     blocker = _held_write_lock(path)
-    threads, outcomes = _in_threads(shared, {f"t{i}": _writer(f"t{i}") for i in range(5)})
-    # One thread leads and waits for the lock; the other four queue behind it.
-    _wait_until(lambda: len(shared._queue) == 5)
+    threads, outcomes = _in_threads(shared, works)
+    _wait_until(lambda: len(shared._queue) == len(works))
     blocker.execute("COMMIT")
     blocker.close()
     for t in threads:
         t.join(10)
+    return outcomes
+
+
+def test_work_queued_meanwhile_shares_one_transaction(box):
+    db, path = box
+    counted = CountedTransactions(db)
+    shared = SharedCommits(db, counted, wait_limit=10)
+    outcomes = _run_queued_behind_the_lock(shared, path, {f"t{i}": _writer(f"t{i}") for i in range(5)})
     assert outcomes == {f"t{i}": f"t{i} written" for i in range(5)}
     assert counted.opened == 1
     assert _entries(path) == [(f"t{i}", 1) for i in range(5)]
@@ -111,17 +117,6 @@ class StatementLog:
     def watch(self) -> None:
         """Trace the calling thread's connection (peewee keeps one per thread)."""
         self._db.connection().set_trace_callback(self.statements.append)
-
-
-def _run_queued_behind_the_lock(shared, path, works: dict) -> dict:
-    blocker = _held_write_lock(path)
-    threads, outcomes = _in_threads(shared, works)
-    _wait_until(lambda: len(shared._queue) == len(works))
-    blocker.execute("COMMIT")
-    blocker.close()
-    for t in threads:
-        t.join(10)
-    return outcomes
 
 
 def test_a_piece_refused_before_writing_is_dropped_alone_without_any_savepoint(box):
@@ -194,13 +189,7 @@ def test_a_refused_commit_fails_every_piece_and_writes_nothing(tmp_path):
     def child(parent_id):
         return lambda: db.execute_sql("INSERT INTO child (parent_id) VALUES (?)", (parent_id,)).lastrowid
 
-    blocker = _held_write_lock(path)
-    threads, outcomes = _in_threads(shared, {"good": child(None), "dangling": child(99)})
-    _wait_until(lambda: len(shared._queue) == 2)
-    blocker.execute("COMMIT")
-    blocker.close()
-    for t in threads:
-        t.join(10)
+    outcomes = _run_queued_behind_the_lock(shared, path, {"good": child(None), "dangling": child(99)})
     assert all(isinstance(o, Exception) and "FOREIGN KEY" in str(o) for o in outcomes.values()), outcomes
     assert outcomes["good"] is not outcomes["dangling"]  # each thread raises an instance of its own
     with sqlite3.connect(path) as con:
