@@ -8,9 +8,10 @@ the next thread through takes every queued piece into one transaction. A piece t
 clash, bad input) before it has written anything is dropped and its error raised in the thread
 that queued it; the others commit. Pieces run without a savepoint each: SAVEPOINT and RELEASE
 were two statements more per piece under the write turn, for an undo that a piece which checks
-before it writes (a booking) never needs. A piece that fails after writing takes the
-transaction down with it; the others then run again in a new one, each under a savepoint of
-its own. Nobody hears of success before the commit has happened.
+before it writes (a booking) never needs. A piece that fails after writing (or whose failure
+ends the transaction, as SQLite does on a full disk) takes the transaction down with it; the
+others then run again in a new one, each under a savepoint of its own, and again without any
+piece that ends that one too. Nobody hears of success before the commit has happened.
 
 Work must use only the database and what it was given: it may run on another thread, outside
 the request that queued it, and run again after a neighbour's failure rolled back its first
@@ -143,14 +144,21 @@ class SharedCommits:
                 piece.error = exc
 
     def _run_guarded(self, pieces: list) -> None:
-        # The rare way, after a piece failed half-written: each piece under a savepoint of its own.
-        try:
-            with self._transaction():
-                for piece in pieces:
-                    piece.result, piece.error = None, None
-                    self._run_piece(piece)
-        except BaseException as exc:
-            self._fail_all(pieces, exc)
+        # The rare way, after a piece failed half-written: each piece under a savepoint of its own,
+        # and again without any piece whose failure ended the transaction (no savepoint is left).
+        while pieces:
+            try:
+                with self._transaction():
+                    for piece in pieces:
+                        piece.result, piece.error = None, None
+                        self._run_piece(piece)
+                return
+            except _WroteThenFailed as failed:
+                failed.piece.result, failed.piece.error = None, failed.error
+                pieces = [piece for piece in pieces if piece is not failed.piece]
+            except BaseException as exc:
+                self._fail_all(pieces, exc)
+                return
 
     @staticmethod
     def _fail_all(pieces: list, exc: BaseException) -> None:
@@ -179,6 +187,8 @@ class SharedCommits:
         try:
             piece.result = piece.work()
         except Exception as exc:
+            if not self._database.connection().in_transaction:
+                raise _WroteThenFailed(piece, exc) from None
             execute("ROLLBACK TO shared_piece")
             piece.error = exc
         execute("RELEASE shared_piece")

@@ -4,6 +4,8 @@ import threading
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from peewee import IntegerField, Model, OperationalError, TextField
 
 from appliance.storage.database import PRAGMAS, BoxDatabase
@@ -281,3 +283,41 @@ def test_a_lone_refused_piece_leaves_nothing_behind_and_the_next_one_commits(box
     assert not db.in_transaction()
     assert shared.run(_writer("next")) == "next written"
     assert _entries(path) == [("next", 1)]
+
+
+_KINDS = ("writes", "refused before writing", "refused after writing", "ends the transaction")
+_examples = iter(range(10**6))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(st.sampled_from(_KINDS), min_size=2, max_size=5))
+def test_every_piece_that_writes_commits_whatever_its_neighbours_do(box, kinds):
+    # Whatever mix of pieces shares a transaction: each piece that writes is committed and told
+    # so, each refused or failed one has no row in the file and hears its own error.
+    db, path = box
+    shared = SharedCommits(db, CountedTransactions(db), wait_limit=10)
+    run = next(_examples)
+
+    def piece(name, kind):
+        def work():
+            if kind == "ends the transaction":
+                db.connection().execute("ROLLBACK")
+                raise OSError("disk full")
+            if kind == "refused before writing":
+                raise Clash(name)
+            Entry.create(who=name, n=run)
+            if kind == "refused after writing":
+                raise Clash(name)
+            return name
+        return work
+
+    works = {f"p{i}": piece(f"p{i}", kind) for i, kind in enumerate(kinds)}
+    outcomes = _run_queued_behind_the_lock(shared, path, works)
+    written = {who for who, n in _entries(path) if n == run}
+    for (name, outcome), kind in zip(sorted(outcomes.items(), key=lambda o: int(o[0][1:])), kinds):
+        if kind == "writes":
+            assert outcome == name and name in written, (kinds, outcomes)
+        else:
+            assert isinstance(outcome, Clash if kind.startswith("refused") else OSError), (kinds, outcomes)
+            assert name not in written, (kinds, outcomes)
+    assert written == {name for name, kind in zip(works, kinds) if kind == "writes"}
