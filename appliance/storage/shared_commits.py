@@ -42,6 +42,11 @@ class _WroteThenFailed(Exception):
         super().__init__(str(error))
         self.piece, self.error = piece, error
 
+    def others(self, pieces: list) -> list:
+        """Give the failed piece its error; the pieces to run again without it."""
+        self.piece.result, self.piece.error = None, self.error
+        return [piece for piece in pieces if piece is not self.piece]
+
 
 class _Piece:
     __slots__ = ("work", "taken", "done", "result", "error")
@@ -121,8 +126,7 @@ class SharedCommits:
         except _Refused:
             pass  # the lone piece failed: its transaction is rolled back, its error kept
         except _WroteThenFailed as failed:
-            failed.piece.result, failed.piece.error = None, failed.error
-            self._run_guarded([piece for piece in taken if piece is not failed.piece])
+            self._run_guarded(failed.others(taken))
         except BaseException as exc:  # BEGIN or COMMIT failed: none of the pieces was written
             if not taken:
                 self._give_up_queue(exc)
@@ -154,8 +158,7 @@ class SharedCommits:
                         self._run_piece(piece)
                 return
             except _WroteThenFailed as failed:
-                failed.piece.result, failed.piece.error = None, failed.error
-                pieces = [piece for piece in pieces if piece is not failed.piece]
+                pieces = failed.others(pieces)
             except BaseException as exc:
                 self._fail_all(pieces, exc)
                 return

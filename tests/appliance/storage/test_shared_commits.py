@@ -162,16 +162,18 @@ def test_a_piece_refused_after_writing_is_undone_and_the_others_commit_in_a_new_
     assert _entries(path) == [("a", 1), ("b", 1)]
 
 
-def test_a_piece_whose_failure_ended_the_transaction_does_not_take_its_neighbours_rows_with_it(box):
-    db, path = box
-    shared = SharedCommits(db, CountedTransactions(db), wait_limit=10)
-
-    def ends_the_transaction():
+def _ending_the_transaction(db):
+    def work():
         # As SQLite itself does on some errors (a full disk): the transaction is gone, no row counted.
         db.connection().execute("ROLLBACK")
         raise OSError("disk full")
+    return work
 
-    outcomes = _run_queued_behind_the_lock(shared, path, {"a": _writer("a"), "ended": ends_the_transaction,
+
+def test_a_piece_whose_failure_ended_the_transaction_does_not_take_its_neighbours_rows_with_it(box):
+    db, path = box
+    shared = SharedCommits(db, CountedTransactions(db), wait_limit=10)
+    outcomes = _run_queued_behind_the_lock(shared, path, {"a": _writer("a"), "ended": _ending_the_transaction(db),
                                                           "b": _writer("b")})
     assert isinstance(outcomes["ended"], OSError)
     # "a" ran before the ROLLBACK: told it was written, it must be in the file.
@@ -299,10 +301,10 @@ def test_every_piece_that_writes_commits_whatever_its_neighbours_do(box, kinds):
     run = next(_examples)
 
     def piece(name, kind):
+        if kind == "ends the transaction":
+            return _ending_the_transaction(db)
+
         def work():
-            if kind == "ends the transaction":
-                db.connection().execute("ROLLBACK")
-                raise OSError("disk full")
             if kind == "refused before writing":
                 raise Clash(name)
             Entry.create(who=name, n=run)
