@@ -69,6 +69,8 @@ run_tests() {
 }
 
 bench() {
+  # --instructions counts instructions per request under valgrind's callgrind.
+  case " $* " in *" --instructions "*) need_packages valgrind ;; esac
   python_env
   exec "$VENV/bin/python" bench/booking_bench.py "$@"
 }

@@ -9,14 +9,17 @@ def _per_request_ms(phase) -> float:
     return 1000 * phase.server_cpu_s / max(phase.completed, 1)
 
 
-def summary_rows(slots: dict, measured, cores: int) -> list[tuple[str, str, str, bool | None]]:
-    """(measure, value, target, verdict: True PASS, False MISS, None for information)."""
+def summary_rows(slots: dict, measured, cores: int, counted=None) -> list[tuple[str, str, str, bool | None]]:
+    """(measure, value, target, verdict: True PASS, False MISS, None for information).
+
+    ``counted``: instructions per request (bench/instructions.py), when they were counted.
+    """
     ping, book = measured.ping, measured.booking
     ratio = measured.median_ratio
     pooled = book.throughput / ping.throughput if ping.throughput else 0.0
     cost_ratio = _per_request_ms(ping) / _per_request_ms(book) if book.completed else 0.0
     worst = max(w["median_ms"] for w in slots["worst"].values())
-    return [
+    rows = [
         ("slot search median (ms)", f"{slots['median_ms']:.1f}", f"<= {SLOT_TARGET_MS:.0f}",
          slots["median_ms"] <= SLOT_TARGET_MS),
         ("slot search p95 (ms)", f"{slots['p95_ms']:.1f}", f"<= {SLOT_TARGET_MS:.0f}", slots["p95_ms"] <= SLOT_TARGET_MS),
@@ -37,11 +40,15 @@ def summary_rows(slots: dict, measured, cores: int) -> list[tuple[str, str, str,
         ("other processes' CPU in ping / booking", f"{ping.other_cpu_s / (ping.duration * cores):.0%} / "
          f"{book.other_cpu_s / (book.duration * cores):.0%}", "(info)", None),
     ]
+    if counted is not None:
+        rows.append(("booking/ping by instructions, 1 x 1 worker", f"{counted.ping / 1e6:.2f} / "
+                     f"{counted.booking / 1e6:.2f} M: {counted.ratio:.0%}", "(info)", None))
+    return rows
 
 
-def print_summary(slots: dict, measured, cores: int, noise_limit: float) -> None:
+def print_summary(slots: dict, measured, cores: int, noise_limit: float, counted=None) -> None:
     """[4] The table, and a note on any measurement other processes disturbed beyond ``noise_limit``."""
-    rows = summary_rows(slots, measured, cores)
+    rows = summary_rows(slots, measured, cores, counted)
     print(f"\n[4] summary ({cores} cores shared by server and load generator)")
     width = max(len(r[0]) for r in rows)
     print(f"  {'measure':<{width}}  {'value':>22}  {'target':>8}  result")

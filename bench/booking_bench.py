@@ -18,12 +18,16 @@ target, stops the server and removes the folder. Exit code 0 even on a MISS
     --history-days 364  also copy the bookings a year into the past, as on a box
                         that has been in use for a year
     --workers N         override gunicorn_conf's worker count
+    --instructions      also count ping's and a booking's instructions in a 1 x 1 worker
+                        under callgrind (valgrind; about three minutes more): a cost
+                        ratio that does not drift with the machine, to compare changes by
 
 Other processes on the machine disturb the figures: the bench waits a little
 for a quiet machine, repeats a disturbed measurement (--attempts), and prints
 how much CPU others took; CPU-time figures are the robust ones then.
 """
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -36,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_summary  # noqa: E402
 import http_load  # noqa: E402
+import instructions  # noqa: E402
 import phase_rounds  # noqa: E402
 import slot_search  # noqa: E402
 from machine import wait_for_quiet  # noqa: E402
@@ -109,6 +114,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="runs of an HTTP phase at most, while other processes load the machine")
     parser.add_argument("--profile", action="store_true",
                         help="also print where the CPU goes: slot search stages, ping and booking in-process")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions per request in a 1 x 1 worker under callgrind")
     parser.add_argument("--history-days", type=int, default=0,
                         help="also copy the bookings this many days into the past (a box in use for a while)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
@@ -214,6 +221,18 @@ def http_stage(args, server: http_load.Server, seeded: Seeded, payloads, span: s
     return measured
 
 
+def instruction_stage(seeded: Seeded, first_free_day) -> instructions.Counted:
+    """[3b] Instructions per request in a 1 x 1 worker under callgrind (bookings from ``first_free_day``)."""
+    from profiling import free_booking_bodies
+
+    print("\n[3b] instructions per request, gunicorn 1 x 1 under valgrind's callgrind (a few minutes) ...",
+          flush=True)
+    bodies = [json.dumps(body).encode() for body in free_booking_bodies(seeded, first_free_day, 400)]
+    counted = instructions.count_instructions(seeded.data_dir, seeded.token, bodies, requests=300, warmup=100)
+    print("\n".join(instructions.describe(counted)), flush=True)
+    return counted
+
+
 def main(argv=None) -> int:
     """Run the whole bench; 0 even on a MISS."""
     args = parse_args(argv)
@@ -234,7 +253,8 @@ def main(argv=None) -> int:
         server = http_load.Server(data_dir, os.path.join(data_dir, "gunicorn.log"), workers=args.workers,
                                   threads=args.threads)
         measured = http_stage(args, server, seeded, payloads, span, cores)
-        bench_summary.print_summary(slots, measured, cores, OTHER_LOAD_LIMIT)
+        counted = instruction_stage(seeded, after_payloads + timedelta(days=10)) if args.instructions else None
+        bench_summary.print_summary(slots, measured, cores, OTHER_LOAD_LIMIT, counted)
         print(f"\ncommand: {os.path.relpath(sys.executable)} {' '.join(sys.argv)}")
     finally:
         if server is not None:

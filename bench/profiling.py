@@ -78,7 +78,8 @@ def slot_stages(seeded: Seeded, queries: int = 100) -> tuple[float, list[tuple[s
     return total, stages
 
 
-def _free_booking_bodies(seeded: Seeded, first_day, count: int) -> list[dict]:
+def free_booking_bodies(seeded: Seeded, first_day, count: int) -> list[dict]:
+    """``count`` booking bodies at free master/time pairs from ``first_day`` on (days without bookings)."""
     bodies, day = [], first_day
     while len(bodies) < count:
         minute = OPEN.hour * 60
@@ -106,7 +107,7 @@ def request_costs(seeded: Seeded, first_free_day, requests: int = 200, top: int 
     app = create_app({"DATA_DIR": seeded.data_dir, "LOG_LEVEL": "WARNING"})
     client = app.test_client()
     headers = {"Authorization": f"Bearer {seeded.token}"}
-    bodies = iter(_free_booking_bodies(seeded, first_free_day, 3 * requests + 40))
+    bodies = iter(free_booking_bodies(seeded, first_free_day, 3 * requests + 40))
 
     def ping():
         response = client.get("/api/v1/ping", headers=headers)
