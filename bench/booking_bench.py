@@ -19,7 +19,7 @@ target, stops the server and removes the folder. Exit code 0 even on a MISS
                         that has been in use for a year
     --workers N         override gunicorn_conf's worker count
     --instructions      also count ping's and a booking's instructions in a 1 x 1 worker
-                        under callgrind (valgrind; about three minutes more): a cost
+                        under callgrind (valgrind; about two minutes more): a cost
                         ratio that does not drift with the machine, to compare changes by
 
 Other processes on the machine disturb the figures: the bench waits a little
