@@ -29,6 +29,7 @@ class Booking(SyncedModel):
     ends_at = UtcDateTimeField()
     total = MoneyField()
     created_by = CharField(max_length=36, null=True)
+    created_by_kind = CharField(max_length=16, null=True)  # the actor's kind: staff, device, ... (0016)
 
 
 class BookingItem(SyncedModel):

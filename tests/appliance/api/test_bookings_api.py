@@ -80,8 +80,16 @@ def test_move_reassign_and_lifecycle_with_history(api, small_salon):
     done = api.post(f"/bookings/{booking['id']}/status", json={"status": "cancelled", "reason": "client left"})
     assert done.status_code == 200
     assert api.post(f"/bookings/{booking['id']}/status", json={"status": "confirmed"}).status_code == 409
-    kinds = [e["kind"] for e in api.get(f"/bookings/{booking['id']}/history").json["items"]]
-    assert kinds == ["created", "moved", "status", "status"]
+    entries = api.get(f"/bookings/{booking['id']}/history").json["items"]
+    assert [e["kind"] for e in entries] == ["created", "moved", "status", "status"]
+    created, moved_entry, arrived, cancelled = entries
+    # The creation as it was, though the booking has moved and changed status since.
+    assert (created["from_status"], created["to_status"]) == (None, "confirmed")
+    assert created["changes"]["items"][0]["master_id"] == s["masters"][0].id
+    assert created["changes"]["items"] == moved_entry["changes"]["before"]["items"]
+    assert created["actor_kind"] == "staff" and created["actor_id"] == arrived["actor_id"]
+    assert created["at"] == booking["created_at"] and created["at"] <= moved_entry["at"]
+    assert (cancelled["to_status"], cancelled["reason"]) == ("cancelled", "client left")
 
 
 def test_slots_offer_only_bookable_times(api, small_salon):
