@@ -33,20 +33,23 @@ class Server:
     """gunicorn with the box's production config, in its own session, logs to a file."""
 
     def __init__(self, data_dir: str, log_path: str, port: int | None = None, workers: int | None = None,
-                 threads: int | None = None):
+                 threads: int | None = None, wrapper: tuple = (), gunicorn_args: tuple = (),
+                 env: dict | None = None):
+        """``wrapper``: a command the server runs under (valgrind); ``gunicorn_args`` and ``env``: added."""
         self.port = port or free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SALON_BOX_")}
-        env.update({"SALON_BOX_DATA_DIR": data_dir, "SALON_BOX_CONFIG": os.path.join(data_dir, "none.toml"),
-                    "SALON_BOX_LOG_LEVEL": "WARNING"})
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("SALON_BOX_")}
+        environment.update({"SALON_BOX_DATA_DIR": data_dir, "SALON_BOX_CONFIG": os.path.join(data_dir, "none.toml"),
+                            "SALON_BOX_LOG_LEVEL": "WARNING"})
         if workers:
-            env["SALON_BOX_WORKERS"] = str(workers)
+            environment["SALON_BOX_WORKERS"] = str(workers)
         if threads:
-            env["SALON_BOX_THREADS"] = str(threads)
+            environment["SALON_BOX_THREADS"] = str(threads)
+        environment.update(env or {})
         self.log_path = log_path
         self._log = open(log_path, "ab")
-        command = [sys.executable, "-m", "gunicorn", "--config", "python:appliance.gunicorn_conf",
-                   "--bind", f"{HOST}:{self.port}", "appliance.app:create_app()"]
-        self.process = subprocess.Popen(command, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        command = [*wrapper, sys.executable, "-m", "gunicorn", "--config", "python:appliance.gunicorn_conf",
+                   *gunicorn_args, "--bind", f"{HOST}:{self.port}", "appliance.app:create_app()"]
+        self.process = subprocess.Popen(command, env=environment, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
 
     def wait_healthy(self, timeout: float = 30.0) -> dict:
@@ -81,12 +84,12 @@ class Server:
         """CPU used so far by the master and its workers (including recycled ones)."""
         return tree_cpu_seconds(self.process.pid)
 
-    def stop(self) -> None:
-        """SIGTERM the master this object started; SIGKILL its process group if it lingers."""
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM the master this object started; SIGKILL its process group if it lingers ``timeout`` s."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)  # the group this Popen created
                 self.process.wait(timeout=5)

@@ -14,12 +14,9 @@ the pings in turn, and a dump after each gives its count.
 import http.client
 import os
 import subprocess
-import sys
-import time
 from dataclasses import dataclass
 
-from http_load import API, HOST, free_port
-from machine import children_of
+from http_load import API, HOST, Server
 
 # valgrind runs Python about 50 times slower: the app's start takes a minute or more.
 START_TIMEOUT_S = 600.0
@@ -46,10 +43,16 @@ def count_instructions(data_dir: str, token: str, bodies: list[bytes], requests:
         raise ValueError(f"{requests + warmup} booking bodies needed, {len(bodies)} given")
     out_dir = os.path.join(data_dir, "callgrind")
     os.makedirs(out_dir, exist_ok=True)
-    port = free_port()
-    server = _start(data_dir, out_dir, port)
+    server = Server(data_dir, os.path.join(out_dir, "gunicorn.log"), workers=1, threads=1,
+                    wrapper=("valgrind", "--tool=callgrind", "--trace-children=yes",
+                             f"--callgrind-out-file={out_dir}/callgrind.%p"),
+                    # Heartbeats come late under valgrind: the master must not take the worker for hung.
+                    gunicorn_args=("--timeout", "600"),
+                    # The same hash seed each run: dict and set layouts, and so the count, repeat.
+                    env={"PYTHONHASHSEED": "0"})
     try:
-        connection = _connect(port, server)
+        server.wait_healthy(START_TIMEOUT_S)
+        connection = http.client.HTTPConnection(HOST, server.port, timeout=120)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         posted = iter(bodies)
 
@@ -73,44 +76,7 @@ def count_instructions(data_dir: str, token: str, bodies: list[bytes], requests:
         booking_total, ping_total = _dumped_totals(out_dir, worker)
         return Counted(requests, ping_total / requests, booking_total / requests)
     finally:
-        _stop(server)
-
-
-def _start(data_dir: str, out_dir: str, port: int) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SALON_BOX_")}
-    env.update({"SALON_BOX_DATA_DIR": data_dir, "SALON_BOX_CONFIG": os.path.join(data_dir, "none.toml"),
-                "SALON_BOX_LOG_LEVEL": "WARNING", "SALON_BOX_WORKERS": "1", "SALON_BOX_THREADS": "1",
-                # The same hash seed each run: dict and set layouts, and so the count, repeat.
-                "PYTHONHASHSEED": "0"})
-    command = ["valgrind", "--tool=callgrind", "--trace-children=yes",
-               f"--callgrind-out-file={out_dir}/callgrind.%p",
-               sys.executable, "-m", "gunicorn", "--config", "python:appliance.gunicorn_conf",
-               # Heartbeats come late under valgrind: the master must not take the worker for hung.
-               "--timeout", "600", "--bind", f"{HOST}:{port}", "appliance.app:create_app()"]
-    log = open(os.path.join(out_dir, "gunicorn.log"), "ab")
-    try:
-        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    finally:
-        log.close()  # the child has its own copy
-
-
-def _connect(port: int, server: subprocess.Popen) -> http.client.HTTPConnection:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn under valgrind exited with {server.returncode}")
-        connection = http.client.HTTPConnection(HOST, port, timeout=120)
-        try:
-            connection.request("GET", API + "/health")
-            response = connection.getresponse()
-            response.read()
-            if response.status == 200:
-                return connection
-        except OSError:
-            connection.close()
-        time.sleep(1.0)
-    raise RuntimeError(f"gunicorn under valgrind did not answer within {START_TIMEOUT_S:.0f} s")
+        server.stop(timeout=120)
 
 
 def _expect(connection, method: str, path: str, body, headers: dict, status: int) -> None:
@@ -121,8 +87,8 @@ def _expect(connection, method: str, path: str, body, headers: dict, status: int
         raise RuntimeError(f"{method} {path} answered {response.status}: {data[:300]!r}")
 
 
-def _only_worker(server: subprocess.Popen) -> int:
-    workers = children_of(server.pid)
+def _only_worker(server: Server) -> int:
+    workers = server.workers()
     if len(workers) != 1:
         raise RuntimeError(f"expected one gunicorn worker, found {len(workers)}")
     return workers[0]
@@ -144,16 +110,6 @@ def _dumped_totals(out_dir: str, pid: int) -> tuple[int, int]:
             raise RuntimeError(f"no summary line in {path}")
         totals.append(int(line.split()[1]))
     return totals[0], totals[1]
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, 15)
-        try:
-            server.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, 9)
-            server.wait(timeout=30)
 
 
 def describe(counted: Counted) -> list[str]:
